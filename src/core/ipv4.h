@@ -39,6 +39,10 @@ void arp_poll(struct host *h, tv_time now);
 tv_time arp_next_deadline(const struct host *h);
 /* Announce our address (gratuitous ARP request). */
 void arp_announce(struct host *h, tv_time now);
+/* Add or refresh a cache entry (a static one never ages); for tests and
+ * for a TAP runtime that knows its peer. */
+int arp_insert(struct host *h, uint32_t addr, const uint8_t mac[TV_ETH_ALEN], bool permanent,
+	       tv_time now);
 /* Cache lookup for front ends and tests: true and mac filled if known. */
 bool arp_lookup(const struct host *h, uint32_t addr, uint8_t mac[TV_ETH_ALEN]);
 

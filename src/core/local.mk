@@ -6,4 +6,4 @@ src_core_libtvcore_a_SOURCES = \
 	src/core/event.c src/core/event.h src/core/rule.h \
 	src/core/checksum.c src/core/checksum.h \
 	src/core/host.h src/core/ipv4.h \
-	src/core/sock.h src/core/tcp.h
+	src/core/sock.h src/core/tcp.h src/core/tcp.c
