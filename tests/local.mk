@@ -10,4 +10,59 @@ tests_check_tv_SOURCES = tests/check_tv.c
 tests_check_tv_CFLAGS = $(TEST_CFLAGS)
 tests_check_tv_LDADD = $(TEST_LIBS)
 
+# The layers under TCP (host, eth, arp, ipv4, icmp) share a small fixture.
+L3_FIXTURE = tests/l3_fixture.c tests/l3_fixture.h
+check_PROGRAMS += tests/check_host
+tests_check_host_SOURCES = tests/check_host.c $(L3_FIXTURE)
+tests_check_host_CFLAGS = $(TEST_CFLAGS)
+tests_check_host_LDADD = $(TEST_LIBS)
+check_PROGRAMS += tests/check_eth
+tests_check_eth_SOURCES = tests/check_eth.c $(L3_FIXTURE)
+tests_check_eth_CFLAGS = $(TEST_CFLAGS)
+tests_check_eth_LDADD = $(TEST_LIBS)
+check_PROGRAMS += tests/check_arp
+tests_check_arp_SOURCES = tests/check_arp.c $(L3_FIXTURE)
+tests_check_arp_CFLAGS = $(TEST_CFLAGS)
+tests_check_arp_LDADD = $(TEST_LIBS)
+check_PROGRAMS += tests/check_ipv4
+tests_check_ipv4_SOURCES = tests/check_ipv4.c $(L3_FIXTURE)
+tests_check_ipv4_CFLAGS = $(TEST_CFLAGS)
+tests_check_ipv4_LDADD = $(TEST_LIBS)
+check_PROGRAMS += tests/check_icmp
+tests_check_icmp_SOURCES = tests/check_icmp.c $(L3_FIXTURE)
+tests_check_icmp_CFLAGS = $(TEST_CFLAGS)
+tests_check_icmp_LDADD = $(TEST_LIBS)
+
+# The wire, the gate, the headless driver and the services.
+check_PROGRAMS += tests/check_wire tests/check_gate tests/check_sim
+tests_check_wire_SOURCES = tests/check_wire.c
+tests_check_wire_CFLAGS = $(TEST_CFLAGS)
+tests_check_wire_LDADD = $(TEST_LIBS)
+tests_check_gate_SOURCES = tests/check_gate.c
+tests_check_gate_CFLAGS = $(TEST_CFLAGS)
+tests_check_gate_LDADD = $(TEST_LIBS)
+tests_check_sim_SOURCES = tests/check_sim.c
+tests_check_sim_CFLAGS = $(TEST_CFLAGS)
+tests_check_sim_LDADD = $(TEST_LIBS)
+check_PROGRAMS += tests/check_apps
+tests_check_apps_SOURCES = tests/check_apps.c
+tests_check_apps_CFLAGS = $(TEST_CFLAGS)
+tests_check_apps_LDADD = $(TEST_LIBS)
+check_PROGRAMS += tests/check_text
+tests_check_text_SOURCES = tests/check_text.c
+tests_check_text_CFLAGS = $(TEST_CFLAGS)
+tests_check_text_LDADD = src/out/libtvout.a $(TEST_LIBS) $(LIBINTL)
+
+# TCP: sequence arithmetic, then the stack driven through a two-host
+# fixture (tcp_fixture.[ch], reusable by any test that needs connections).
+TCP_FIXTURE = tests/tcp_fixture.c tests/tcp_fixture.h
+check_PROGRAMS += tests/check_seq
+tests_check_seq_SOURCES = tests/check_seq.c
+tests_check_seq_CFLAGS = $(TEST_CFLAGS)
+tests_check_seq_LDADD = $(TEST_LIBS)
+check_PROGRAMS += tests/check_tcp
+tests_check_tcp_SOURCES = tests/check_tcp.c $(TCP_FIXTURE)
+tests_check_tcp_CFLAGS = $(TEST_CFLAGS)
+tests_check_tcp_LDADD = $(TEST_LIBS)
+
 TESTS += $(check_PROGRAMS)

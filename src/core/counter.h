@@ -13,12 +13,15 @@
 	X(ETH_SHORT, "eth.short", "truncated Ethernet frames dropped")                  \
 	X(ETH_NOT_US, "eth.not_us", "frames for another MAC address dropped")           \
 	X(ETH_BAD_TYPE, "eth.bad_type", "frames of an unknown EtherType dropped")       \
+	X(ETH_TX_ERR, "eth.tx_err", "frames the link refused to send")                  \
 	X(ARP_RX, "arp.rx", "ARP packets received")                                     \
 	X(ARP_BAD, "arp.bad", "malformed ARP packets dropped")                          \
 	X(ARP_NOT_US, "arp.not_us", "ARP requests for other addresses ignored")         \
 	X(ARP_QUEUE_FULL, "arp.queue_full", "packets dropped: ARP pending queue full")   \
 	X(ARP_TIMEOUT, "arp.timeout", "packets dropped: ARP resolution timed out")      \
 	X(ARP_CACHE_FULL, "arp.cache_full", "ARP entries evicted: cache full")          \
+	X(ARP_EVICT_DROP, "arp.evict_drop", "packets dropped: their ARP entry was evicted") \
+	X(ARP_CONFLICT, "arp.conflict", "ARP packets claiming our address ignored")     \
 	X(IP_RX, "ip.rx", "IPv4 packets received")                                      \
 	X(IP_TX, "ip.tx", "IPv4 packets sent")                                          \
 	X(IP_BAD_HDR, "ip.bad_hdr", "IPv4 packets with a bad header dropped")           \
@@ -32,6 +35,7 @@
 	X(ICMP_BAD, "icmp.bad", "malformed ICMP messages dropped")                      \
 	X(ICMP_ECHO, "icmp.echo", "ICMP echo requests answered")                        \
 	X(ICMP_OTHER, "icmp.other", "ICMP messages of other types ignored")             \
+	X(ICMP_ECHO_REPLY, "icmp.echo_reply", "ICMP echo replies received")            \
 	X(TCP_RX, "tcp.rx", "TCP segments received")                                    \
 	X(TCP_TX, "tcp.tx", "TCP segments sent")                                        \
 	X(TCP_BAD_CSUM, "tcp.bad_csum", "TCP segments with a bad checksum dropped")     \
@@ -53,7 +57,10 @@
 	X(TCP_DUP_DATA, "tcp.dup_data", "duplicate data bytes received")                \
 	X(TCP_KEEPALIVE, "tcp.keepalive", "keepalive probes sent")                      \
 	X(TCP_PERSIST, "tcp.persist", "zero-window probes sent")                        \
-	X(TCP_NOMEM, "tcp.nomem", "segments dropped: out of memory")
+	X(TCP_NOMEM, "tcp.nomem", "segments dropped: out of memory")                    \
+	X(TCP_BAD_ADDR, "tcp.bad_addr", "SYNs from broadcast or multicast addresses dropped") \
+	X(TCP_DISCARD, "tcp.discard", "data bytes discarded: arrived after the application closed") \
+	X(TCP_DROPPED, "tcp.dropped", "TCP segments dropped by state rules (no ACK bit, old SYN...)")
 
 enum tv_counter {
 #define TV_COUNTER_ENUM(id, name, desc) TV_CNT_##id,

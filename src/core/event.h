@@ -108,7 +108,28 @@ enum tv_wire_action {
 	TV_WIRE_DELIVERED,
 };
 
+/* What happened to an ARP cache entry (u.arp.change when u.arp.op is 0). */
+enum tv_arp_change {
+	TV_ARP_INCOMPLETE,   /* resolution started: a request went out */
+	TV_ARP_LEARNED,      /* the entry now has a hardware address */
+	TV_ARP_CHANGED,      /* a known entry's hardware address changed */
+	TV_ARP_STATIC,       /* a permanent entry was added */
+	TV_ARP_EXPIRED,      /* the entry aged out */
+	TV_ARP_EVICTED,      /* removed to make room: cache full */
+	TV_ARP_FAILED,       /* no answer to the requests: resolution gave up */
+	TV_ARP_CHANGE_COUNT
+};
+
 enum tv_dir { TV_DIR_IN, TV_DIR_OUT }; /* relative to a host */
+
+/* What a frame carries, for gate and wire events (they see raw frames). */
+enum tv_frame_kind {
+	TV_FRAME_OTHER,      /* not one of ours, or malformed */
+	TV_FRAME_ARP,
+	TV_FRAME_IPV4,       /* IPv4 of another protocol */
+	TV_FRAME_ICMP,
+	TV_FRAME_TCP,        /* a well-formed TCP segment: has_seg is set */
+};
 
 struct tv_event {
 	enum tv_event_type type;
@@ -149,8 +170,9 @@ struct tv_event {
 		struct {
 			uint16_t op;    /* 1 request, 2 reply, 0 cache change */
 			bool out;
-			uint32_t spa, tpa;
-			uint8_t sha[6], tha[6];
+			uint32_t spa, tpa; /* cache change: spa is the entry's address */
+			uint8_t sha[6], tha[6]; /* cache change: sha is its MAC */
+			uint8_t change; /* op 0: enum tv_arp_change */
 		} arp;
 		struct {
 			uint8_t type, code;
@@ -165,12 +187,19 @@ struct tv_event {
 			tv_time until;   /* for DELAYED */
 			bool has_seg;
 			struct tv_seg_info seg;
+			uint32_t copy;   /* DUPLICATED: id of the new copy */
+			uint32_t rule;   /* gate rule id that acted, 0 = by hand */
+			uint32_t len;    /* frame bytes */
+			uint8_t kind;    /* enum tv_frame_kind */
+			bool overflow;   /* DROPPED because the hold queue was full */
 		} gate;
 		struct {
 			enum tv_wire_action action;
-			uint32_t from, to; /* host ids */
+			uint32_t from, to; /* host ids (to 0: broadcast) */
 			bool has_seg;
 			struct tv_seg_info seg;
+			uint32_t len;      /* frame bytes */
+			uint8_t kind;      /* enum tv_frame_kind */
 		} wire;
 		struct {
 			char text[200];

@@ -93,10 +93,13 @@ struct host {
 	uint32_t ip_id;           /* next IPv4 identification */
 };
 
-/* Fill cfg with the defaults above (name, addresses, tx left empty). */
+/* Fill cfg with the defaults above (name, addresses, tx left empty;
+ * prefix_len 24). */
 void host_config_default(struct host_config *cfg);
 
-/* NULL if out of memory.  Sends a gratuitous ARP at `now`. */
+/* NULL if out of memory or if cfg is unusable (mtu outside 68..TV_MTU_MAX,
+ * prefix_len > 32, arp_cache_max 0).  Sends a gratuitous ARP at `now`
+ * (unless cfg.addr is 0). */
 struct host *host_new(const struct host_config *cfg, uint32_t id, tv_time now);
 void host_free(struct host *h);
 

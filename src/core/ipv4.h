@@ -13,13 +13,43 @@
 #include "host.h"
 
 enum { TV_IPPROTO_ICMP = 1, TV_IPPROTO_TCP = 6 };
+enum { TV_ETHERTYPE_IPV4 = 0x0800, TV_ETHERTYPE_ARP = 0x0806 };
+
+/* Big-endian (network order) field access that needs no alignment. */
+static inline uint16_t tv_get_be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t tv_get_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline void tv_put_be16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline void tv_put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
 
 void eth_input(struct host *h, const uint8_t *frame, size_t len, tv_time now);
 /* Fill the Ethernet header at frame[0..13] and transmit len bytes. */
 int eth_output(struct host *h, uint8_t *frame, size_t len,
 	       const uint8_t dst[TV_ETH_ALEN], uint16_t ethertype, tv_time now);
 
-/* buf holds TV_HDR_ROOM bytes of headroom followed by len payload bytes. */
+/* buf holds TV_HDR_ROOM bytes of headroom followed by len payload bytes.
+ * Returns 0 when the frame was sent or queued for ARP; TV_EUNREACH when
+ * daddr is not on the link (counted IP_NO_ROUTE), TV_EMSGSIZE when the
+ * packet exceeds the MTU, TV_ENOBUFS/TV_ENOMEM when the ARP queue refused
+ * it, or the link's error. */
 int ipv4_output(struct host *h, uint8_t *buf, size_t len, uint32_t daddr,
 		uint8_t proto, tv_time now);
 void ipv4_input(struct host *h, const uint8_t *pkt, size_t len, tv_time now);
@@ -45,5 +75,9 @@ int arp_insert(struct host *h, uint32_t addr, const uint8_t mac[TV_ETH_ALEN], bo
 	       tv_time now);
 /* Cache lookup for front ends and tests: true and mac filled if known. */
 bool arp_lookup(const struct host *h, uint32_t addr, uint8_t mac[TV_ETH_ALEN]);
+/* Stable name of an enum tv_arp_change ("learned"), for printers. */
+const char *tv_arp_change_name(enum tv_arp_change c);
+/* Entries in the cache (incomplete ones included), for front ends and tests. */
+unsigned arp_cache_size(const struct host *h);
 
 #endif

@@ -52,7 +52,27 @@
 	X(FAST_RECOVERY_EXIT, "RFC 6582 3.2", "full ACK: leave fast recovery")                     \
 	X(RTO_LOSS, "RFC 5681 3.1", "retransmission timeout: cwnd back to one segment")             \
 	X(BACKLOG_FULL, "RFC 9293 3.10.7.2", "listen backlog full: SYN dropped")                   \
-	X(BAD_CHECKSUM, "RFC 9293 3.1", "bad checksum: segment dropped")
+	X(BAD_CHECKSUM, "RFC 9293 3.1", "bad checksum: segment dropped")                            \
+	X(BAD_HEADER, "RFC 9293 3.1", "malformed TCP header: segment dropped")                      \
+	X(BAD_OPTION, "RFC 9293 3.1", "malformed TCP option (bad length): segment dropped")         \
+	X(BAD_ADDRESS, "RFC 1122 4.2.3.10", "SYN from a broadcast or multicast address is dropped") \
+	X(CLOSED_RST_DROP, "RFC 9293 3.10.7.1", "RST for no connection is discarded")               \
+	X(CONN_LIMIT, "RFC 9293 3.10.7.2", "connection table full: SYN dropped")                   \
+	X(APP_SEND_LISTEN, "RFC 9293 3.10.2", "SEND on a listening TCB: become active, send SYN")   \
+	X(SYN_RCVD_DUP_SYN, "RFC 9293 3.10.7.4", "SYN repeated in SYN-RECEIVED: our SYN,ACK was lost; send it again") \
+	X(SYN_RCVD_SYN_PASSIVE, "RFC 9293 3.10.7.4", "new SYN in SYN-RECEIVED from a passive open: back to LISTEN") \
+	X(FIN_ACKED_AND_FIN, "RFC 9293 3.10.7.4", "FIN received and our FIN acknowledged: TIME-WAIT") \
+	X(CLOSE_UNREAD, "RFC 1122 4.2.2.13", "CLOSE with unread received data: send RST")           \
+	X(DATA_AFTER_CLOSE, "RFC 9293 3.10.7.4", "data after the application closed: acknowledged and discarded") \
+	X(LISTENER_CLOSED, "RFC 9293 3.10.4", "listener closed: its unaccepted connection is reset") \
+	X(FIN_WAIT_2_TIMEOUT, "RFC 9293 3.6", "orphaned FIN-WAIT-2 past the fin_wait_2 limit: delete the TCB") \
+	X(TIME_WAIT_SYN, "RFC 9293 3.10.7.4", "SYN for a TIME-WAIT connection: challenge ACK, SYN dropped") \
+	X(DELAYED_ACK, "RFC 1122 4.2.3.2", "delayed-ACK timer expired: send the ACK")               \
+	X(CWND_INIT, "RFC 5681 3.1", "initial window: two to four segments")                        \
+	X(FAST_RECOVERY_INFLATE, "RFC 6582 3.2", "duplicate ACK in fast recovery: inflate cwnd by one segment") \
+	X(OOO_FULL, "RFC 9293 3.10.7.4", "out-of-order queue full: segment dropped")                \
+	X(WINDOW_UPDATE, "RFC 9293 3.8.6.2.2", "receive window opened: send a window update")      \
+	X(KEEPALIVE_ALIVE, "RFC 1122 4.2.3.6", "keepalive probe answered: the peer is alive")
 
 enum tv_rule {
 #define TV_RULE_ENUM(id, ref, text) TV_RULE_##id,

@@ -58,6 +58,11 @@ int sock_setopt(struct tv_sock *s, enum tv_sockopt opt, uint64_t value);
 int sock_new(struct host *h, tv_sock_cb cb, void *ctx, struct tv_sock **out);
 int sock_connect_socket(struct tv_sock *s, uint32_t raddr, uint16_t rport, uint16_t lport,
 			tv_time now);
+/* Listen on a socket made by sock_new (so options can be set first; the
+ * children of a listener inherit its options).  Calling
+ * sock_connect_socket on a listener with no pending connections turns it
+ * into an active open: RFC 9293 figure 5's LISTEN --SEND--> SYN-SENT. */
+int sock_listen_socket(struct tv_sock *s, uint16_t port, int backlog, tv_time now);
 
 /* Queue up to len bytes; returns bytes queued (> 0), TV_EAGAIN if the send
  * buffer is full, or a negative error. */
