@@ -6,7 +6,8 @@
  *   bench_stack [--bytes N] [--conns N] [--only bulk|idle]
  *
  * Bulk: N bytes (default 1 GiB) from A to B on the in-memory wire through
- * the socket API, with no loss and with 1% loss, once with a sink counting
+ * the socket API (a fixed pattern, counted but not hashed, so the figures
+ * are the stack's; tests/check_integrity.c checks the bytes themselves), with no loss and with 1% loss, once with a sink counting
  * every event ("events on") and once with no observer.  Each run happens
  * in a child process so its peak RSS is its own.  Reports wall seconds,
  * TCP segments per wall second (both directions: data and ACKs), simulated
@@ -49,7 +50,8 @@ static long peak_rss_kib(void)
 
 static void bulk_child(uint64_t bytes, uint32_t loss_ppm, bool events)
 {
-	struct xfer_opts o = {.bytes = bytes, .seed = 1, .count_events = events};
+	struct xfer_opts o = {.bytes = bytes, .seed = 1, .count_events = events,
+			      .no_verify = true};
 	struct xfer_result r;
 
 	wire_impair_none(&o.impair);
@@ -64,7 +66,7 @@ static void bulk_child(uint64_t bytes, uint32_t loss_ppm, bool events)
 	       loss_ppm ? "1%" : "none", events ? "on" : "none", wall, r.segments / wall,
 	       vsec > 0 ? r.received / vsec : 0.0, peak_rss_kib() / 1024.0,
 	       (unsigned long long)r.events,
-	       err == 0 && r.hash_received == r.hash_sent ? "ok" : tv_strerror(err));
+	       err == 0 && r.received == bytes ? "ok" : tv_strerror(err));
 	fflush(stdout);
 }
 

@@ -66,3 +66,9 @@ tests_check_tcp_CFLAGS = $(TEST_CFLAGS)
 tests_check_tcp_LDADD = $(TEST_LIBS)
 
 TESTS += $(check_PROGRAMS)
+
+# Data integrity end to end under loss, duplication and reordering.
+check_PROGRAMS += tests/check_integrity
+tests_check_integrity_SOURCES = tests/check_integrity.c tests/xfer.c tests/xfer.h
+tests_check_integrity_CFLAGS = $(TEST_CFLAGS)
+tests_check_integrity_LDADD = $(TEST_LIBS)

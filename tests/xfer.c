@@ -4,8 +4,8 @@
  * A writes while its send buffer has room, in chunks generated from a
  * seeded stream, then closes; B reads into a scratch buffer, hashes, and
  * closes when it sees the end of stream (after echoing, if asked).  The
- * hash is FNV-1a over 64-bit words plus the byte count: cheap, and any
- * lost, duplicated, reordered or corrupted byte changes it.
+ * hash is FNV-1a over 64-bit words of the stream plus the byte count:
+ * cheap, and any lost, duplicated, reordered or corrupted byte changes it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +22,7 @@ struct stream {
 	struct tv_rng rng;
 	uint64_t hash;
 	uint64_t bytes;
+	uint8_t tail[8];         /* bytes of a word not yet complete */
 };
 
 struct xfer {
@@ -41,22 +42,57 @@ struct xfer {
 
 static void stream_init(struct stream *s, uint64_t seed)
 {
+	memset(s, 0, sizeof(*s));
 	tv_rng_seed(&s->rng, seed);
 	s->hash = 0xcbf29ce484222325ull;
 	s->bytes = 0;
 }
 
-static void hash_bytes(struct stream *s, const uint8_t *p, size_t n)
+static uint64_t hash_word(uint64_t h, uint64_t w)
 {
-	uint64_t h = s->hash;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 0x100000001b3ull;
-	s->hash = h;
-	s->bytes += n;
+	return (h ^ w) * 0x100000001b3ull;
 }
 
-static size_t stream_fill(struct stream *s, uint8_t *buf, size_t n)
+/* Hashes the stream a 64-bit word at a time, words counted from the
+ * start of the stream, so how the bytes were split into reads does not
+ * change the result. */
+static void hash_bytes(struct stream *s, const uint8_t *p, size_t n)
 {
+	uint64_t w;
+	size_t fill = s->bytes % 8;
+
+	s->bytes += n;
+	if (fill) {
+		size_t k = n < 8 - fill ? n : 8 - fill;
+		memcpy(s->tail + fill, p, k);
+		p += k;
+		n -= k;
+		if (fill + k < 8)
+			return;
+		memcpy(&w, s->tail, 8);
+		s->hash = hash_word(s->hash, w);
+	}
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		s->hash = hash_word(s->hash, w);
+	}
+	memcpy(s->tail, p, n);
+}
+
+/* The hash of everything seen: the partial last word and the length. */
+static uint64_t stream_hash(const struct stream *s)
+{
+	uint64_t w = 0;
+	memcpy(&w, s->tail, s->bytes % 8);
+	return hash_word(hash_word(s->hash, w), s->bytes);
+}
+
+static size_t stream_fill(struct stream *s, uint8_t *buf, size_t n, bool verify)
+{
+	if (!verify) {
+		s->bytes += n;
+		return n;
+	}
 	for (size_t i = 0; i < n; i += 8) {
 		uint64_t x = tv_rng_next(&s->rng);
 		memcpy(buf + i, &x, n - i < 8 ? n - i : 8);
@@ -86,7 +122,7 @@ static void client_write(struct xfer *x, tv_time now)
 				return;
 			}
 			size_t n = left < XFER_CHUNK ? (size_t)left : XFER_CHUNK;
-			x->pending_len = stream_fill(&x->gen, x->pending, n);
+			x->pending_len = stream_fill(&x->gen, x->pending, n, !x->o->no_verify);
 			x->pending_off = 0;
 		}
 		long n = sock_send(x->client, x->pending + x->pending_off,
@@ -155,7 +191,10 @@ static void server_read(struct xfer *x, tv_time now)
 			return;
 		long n = sock_recv(x->server, x->echo_buf, sizeof(x->echo_buf), now);
 		if (n > 0) {
-			hash_bytes(&x->got, x->echo_buf, (size_t)n);
+			if (x->o->no_verify)
+				x->got.bytes += (uint64_t)n;
+			else
+				hash_bytes(&x->got, x->echo_buf, (size_t)n);
 			x->echo_off = 0;
 			x->echo_len = x->o->echo_back ? (size_t)n : 0;
 			continue;
@@ -227,6 +266,8 @@ static int xfer_setup(struct xfer *x)
 	if (x->o->count_events &&
 	    (err = tv_bus_add(sim_bus(x->sim), count_event, &x->r->events)) < 0)
 		return err;
+	if (x->o->sink && (err = tv_bus_add(sim_bus(x->sim), x->o->sink, x->o->sink_ctx)) < 0)
+		return err;
 	if ((err = sock_listen(b, SERVER_PORT, 0, listener_cb, x, &x->listener, 0)) < 0)
 		return err;
 	return sock_connect(a, ADDR_B, SERVER_PORT, 0, client_cb, x, &x->client, 0);
@@ -240,9 +281,9 @@ static void xfer_totals(struct xfer *x)
 		x->r->retransmits += h->counters[TV_CNT_TCP_RETRANSMIT];
 	}
 	x->r->received = x->got.bytes;
-	x->r->hash_sent = x->gen.hash;
-	x->r->hash_received = x->got.hash;
-	x->r->hash_echoed = x->back.hash;
+	x->r->hash_sent = stream_hash(&x->gen);
+	x->r->hash_received = stream_hash(&x->got);
+	x->r->hash_echoed = stream_hash(&x->back);
 	x->r->virtual_time = sim_now(x->sim);
 	x->r->steps = sim_steps(x->sim);
 	x->r->closed = x->b_closed && (!x->o->echo_back || x->a_eof);

@@ -17,8 +17,12 @@ struct xfer_opts {
 	struct wire_impair impair; /* applied in both directions */
 	bool count_events;         /* attach a counting sink to the bus */
 	bool echo_back;            /* B echoes: the stream also flows B -> A */
+	bool no_verify;            /* benchmarks: send a fixed pattern, only count
+				      bytes (hashes are then meaningless) */
 	tv_time limit;             /* virtual time allowed; 0 = 1 day */
 	void (*tune)(struct host_config *cfg); /* optional host tweaks */
+	tv_sink_fn sink;           /* optional extra sink (debugging) */
+	void *sink_ctx;
 };
 
 struct xfer_result {

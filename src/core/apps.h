@@ -69,7 +69,8 @@ int apps_listen(struct apps *a, enum app_service svc, uint16_t port, tv_time now
  * On error nothing is left listening and *out is NULL. */
 int apps_start(struct host *h, unsigned mask, tv_time now, struct apps **out);
 /* Close every listener and connection (connections get a FIN: closing
- * goes on in the stack without us) and free the set. */
+ * goes on in the stack without us) and free the set.  Call it before the
+ * host is freed, and not from inside one of the set's own callbacks. */
 void apps_stop(struct apps *a, tv_time now);
 
 const struct apps_stats *apps_stats(const struct apps *a);

@@ -193,6 +193,8 @@ static bool in_seq_ok(const struct tcb *tcb, uint32_t seq, uint32_t len, uint32_
  * With a zero window a segment at RCV.NXT still has its ACK and RST
  * looked at ("special allowance"), its text and FIN cut off.
  */
+static void in_syn_sync(struct tcb *tcb, struct tcp_seg *s);
+
 static bool in_check_seq(struct tcb *tcb, struct tcp_seg *s)
 {
 	uint32_t wnd = in_rcv_wnd(tcb);
@@ -207,6 +209,13 @@ static bool in_check_seq(struct tcb *tcb, struct tcp_seg *s)
 	}
 	if (has(s, TV_TH_RST)) {
 		in_drop(tcb->h, s, TV_CNT_TCP_RST_IGNORED, TV_RULE_RST_OUT_OF_WINDOW);
+		return false;
+	}
+	if (has(s, TV_TH_SYN)) {
+		/* RFC 5961 4.2: a SYN gets a (rate-limited) challenge ACK
+		 * "irrespective of the sequence number". */
+		in_drop(tcb->h, s, TV_CNT_TCP_OUT_OF_WINDOW, TV_RULE_SYN_CHALLENGE);
+		in_syn_sync(tcb, s);
 		return false;
 	}
 	if (s->i.len > 0 && seq_leq(s->i.seq + s->i.len, tcb->rcv_nxt))
@@ -606,14 +615,17 @@ static void in_established(struct tcb *tcb, struct tcp_seg *s)
 	in_fin(tcb, s);
 }
 
+/* The ACK of our FIN moves us to FIN-WAIT-2 (fifth step), but when the
+ * same segment carries the peer's FIN we go straight to TIME-WAIT
+ * (figure 5 note 2), so FIN-WAIT-2 is entered after the FIN step. */
 static void in_fin_wait_1(struct tcb *tcb, struct tcp_seg *s)
 {
 	if (in_sync_front(tcb, s) || !in_ack(tcb, s))
 		return;
-	if (tcb_fin_acked(tcb))
-		in_enter_fin_wait_2(tcb, s->now);
 	in_text(tcb, s);
 	in_fin(tcb, s);
+	if (tcb->state == TCB_FIN_WAIT_1 && tcb_fin_acked(tcb))
+		in_enter_fin_wait_2(tcb, s->now);
 }
 
 static void in_fin_wait_2(struct tcb *tcb, struct tcp_seg *s)

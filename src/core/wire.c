@@ -421,7 +421,30 @@ static tv_time wire_arrival(struct wire *w, struct wire_dir *d, const struct wir
 	return at;
 }
 
-/* One copy of a frame from port `from` to port `to`, impaired. */
+/* A buffered copy of the frame, or NULL (counted) past the limit or
+ * without memory. */
+static struct wire_frame *wire_copy(struct wire *w, unsigned from, unsigned to,
+				    const uint8_t *frame, size_t len, tv_time now)
+{
+	struct wire_frame *f;
+
+	if (wire_in_flight(w) >= w->limit) {
+		w->stats.overflow++;
+		wire_emit(w, TV_WIRE_LOST, from, to, frame, len, now);
+		return NULL;
+	}
+	f = frame_get(w, len);
+	if (f == NULL) {
+		w->stats.nomem++;
+		return NULL;
+	}
+	f->from = (uint8_t)from;
+	f->to = (uint8_t)to;
+	memcpy(f->data, frame, len);
+	return f;
+}
+
+/* One frame from port `from` to port `to`, impaired. */
 static void wire_carry(struct wire *w, unsigned from, unsigned to, const uint8_t *frame,
 		       size_t len, tv_time now)
 {
@@ -442,21 +465,10 @@ static void wire_carry(struct wire *w, unsigned from, unsigned to, const uint8_t
 	}
 	at = wire_arrival(w, d, im, now);
 	while (copies-- > 0) {
-		struct wire_frame *f;
-		if (wire_in_flight(w) >= w->limit) {
-			w->stats.overflow++;
-			wire_emit(w, TV_WIRE_LOST, from, to, frame, len, now);
+		struct wire_frame *f = wire_copy(w, from, to, frame, len, now);
+		if (f == NULL)
 			return;
-		}
-		f = frame_get(w, len);
-		if (f == NULL) {
-			w->stats.nomem++;
-			return;
-		}
 		f->at = at;
-		f->from = (uint8_t)from;
-		f->to = (uint8_t)to;
-		memcpy(f->data, frame, len);
 		wire_route(w, d, im, f, now);
 	}
 }

@@ -624,6 +624,32 @@ static void fmt_wire(const struct text_out *t, struct line *l, const struct tv_e
 	put_frame(t, l, ev->u.wire.kind, ev->u.wire.has_seg, &ev->u.wire.seg, ev->u.wire.len);
 }
 
+static void fmt_note(const struct text_out *t, struct line *l, const struct tv_event *ev)
+{
+	(void)t;
+	line_add(l, " # %.*s", (int)sizeof(ev->u.note.text), ev->u.note.text);
+}
+
+typedef void (*fmt_fn)(const struct text_out *, struct line *, const struct tv_event *);
+
+static const fmt_fn formatters[TV_EV_TYPE_COUNT] = {
+	[TV_EV_STATE] = fmt_state,
+	[TV_EV_SEG_IN] = fmt_seg,
+	[TV_EV_SEG_OUT] = fmt_seg,
+	[TV_EV_DROP] = fmt_drop,
+	[TV_EV_TIMER_ARM] = fmt_timer,
+	[TV_EV_TIMER_CANCEL] = fmt_timer,
+	[TV_EV_TIMER_FIRE] = fmt_timer,
+	[TV_EV_RETRANSMIT] = fmt_rexmit,
+	[TV_EV_CWND] = fmt_cwnd,
+	[TV_EV_SOCK] = fmt_sock,
+	[TV_EV_ARP] = fmt_arp,
+	[TV_EV_ICMP] = fmt_icmp,
+	[TV_EV_GATE] = fmt_gate,
+	[TV_EV_WIRE] = fmt_wire,
+	[TV_EV_NOTE] = fmt_note,
+};
+
 size_t text_format(const struct text_out *t, const struct tv_event *ev, char *buf, size_t size)
 {
 	struct line l = {buf, size, 0};
@@ -631,48 +657,10 @@ size_t text_format(const struct text_out *t, const struct tv_event *ev, char *bu
 	if (size)
 		buf[0] = '\0';
 	put_time(&l, ev->time);
-	switch (ev->type) {
-	case TV_EV_SEG_IN:
-	case TV_EV_SEG_OUT:
-		fmt_seg(t, &l, ev);
-		break;
-	case TV_EV_STATE:
-		fmt_state(t, &l, ev);
-		break;
-	case TV_EV_DROP:
-		fmt_drop(t, &l, ev);
-		break;
-	case TV_EV_TIMER_ARM:
-	case TV_EV_TIMER_CANCEL:
-	case TV_EV_TIMER_FIRE:
-		fmt_timer(t, &l, ev);
-		break;
-	case TV_EV_RETRANSMIT:
-		fmt_rexmit(t, &l, ev);
-		break;
-	case TV_EV_CWND:
-		fmt_cwnd(t, &l, ev);
-		break;
-	case TV_EV_SOCK:
-		fmt_sock(t, &l, ev);
-		break;
-	case TV_EV_ARP:
-		fmt_arp(t, &l, ev);
-		break;
-	case TV_EV_ICMP:
-		fmt_icmp(t, &l, ev);
-		break;
-	case TV_EV_GATE:
-		fmt_gate(t, &l, ev);
-		break;
-	case TV_EV_WIRE:
-		fmt_wire(t, &l, ev);
-		break;
-	case TV_EV_NOTE:
-	default:
-		line_add(&l, " # %.*s", (int)sizeof(ev->u.note.text), ev->u.note.text);
-		break;
-	}
+	if ((unsigned)ev->type < TV_EV_TYPE_COUNT && formatters[ev->type])
+		formatters[ev->type](t, &l, ev);
+	else
+		line_add(&l, " ?");
 	return l.len;
 }
 
