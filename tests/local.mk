@@ -64,6 +64,18 @@ check_PROGRAMS += tests/check_tcp
 tests_check_tcp_SOURCES = tests/check_tcp.c $(TCP_FIXTURE)
 tests_check_tcp_CFLAGS = $(TEST_CFLAGS)
 tests_check_tcp_LDADD = $(TEST_LIBS)
+check_PROGRAMS += tests/check_tcp_rst
+tests_check_tcp_rst_SOURCES = tests/check_tcp_rst.c $(TCP_FIXTURE)
+tests_check_tcp_rst_CFLAGS = $(TEST_CFLAGS)
+tests_check_tcp_rst_LDADD = $(TEST_LIBS)
+check_PROGRAMS += tests/check_tcp_timer
+tests_check_tcp_timer_SOURCES = tests/check_tcp_timer.c $(TCP_FIXTURE)
+tests_check_tcp_timer_CFLAGS = $(TEST_CFLAGS)
+tests_check_tcp_timer_LDADD = $(TEST_LIBS)
+check_PROGRAMS += tests/check_tcp_data
+tests_check_tcp_data_SOURCES = tests/check_tcp_data.c $(TCP_FIXTURE)
+tests_check_tcp_data_CFLAGS = $(TEST_CFLAGS)
+tests_check_tcp_data_LDADD = $(TEST_LIBS)
 
 TESTS += $(check_PROGRAMS)
 

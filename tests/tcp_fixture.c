@@ -157,6 +157,8 @@ void fx_pair_init(struct fx_pair *p, fx_tune_fn tune)
 	p->app_l.child = &p->app_b;
 	fx_q_clear(p);
 	p->nev = 0;
+	for (size_t i = 0; i < p->nlog; i++)
+		free(p->log[i].data);
 	p->nlog = 0;
 }
 
@@ -217,6 +219,25 @@ size_t fx_deliver_all(struct fx_pair *p)
 		fx_deliver(p, 0);
 		ck_assert_uint_lt(++n, 10000000);
 	}
+	return n;
+}
+
+size_t fx_deliver_round(struct fx_pair *p)
+{
+	size_t n = p->nq;
+	for (size_t i = 0; i < n; i++)
+		fx_deliver(p, 0);
+	return n;
+}
+
+size_t fx_drop_from(struct fx_pair *p, unsigned from)
+{
+	size_t n = 0;
+	for (size_t i = p->nq; i-- > 0;)
+		if (p->q[i].from == from) {
+			fx_drop(p, i);
+			n++;
+		}
 	return n;
 }
 

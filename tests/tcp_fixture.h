@@ -99,6 +99,11 @@ void fx_drop(struct fx_pair *p, size_t i);
  * returns the number delivered. */
 size_t fx_deliver_all(struct fx_pair *p);
 void fx_q_clear(struct fx_pair *p);
+/* Deliver only the frames queued now (one "round trip" step); returns
+ * how many. */
+size_t fx_deliver_round(struct fx_pair *p);
+/* Drop every queued frame from `from`; returns how many. */
+size_t fx_drop_from(struct fx_pair *p, unsigned from);
 /* Index of the first queued TCP frame from `from` whose flags & mask ==
  * want, or -1. */
 long fx_q_find(struct fx_pair *p, unsigned from, uint8_t mask, uint8_t want);

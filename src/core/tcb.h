@@ -49,12 +49,15 @@ enum tcb_timer {
 };
 
 /* A byte ring; buf is NULL until data arrives (idle connections hold no
- * buffer memory).  head is the index of the first byte, len the number
- * of bytes held from there; cap is fixed when the TCB is created. */
+ * buffer memory) and grows by doubling as data needs it.  cap is the
+ * buffer's logical size (sndbuf/rcvbuf), size what is allocated (<= cap);
+ * head is the index of the first byte, len the bytes held from there. */
 struct tcp_ring {
 	uint8_t *buf;
-	uint32_t cap, head, len;
+	uint32_t cap, size, head, len;
 };
+
+#define TCP_RING_MIN 4096     /* first allocation of a ring */
 
 /* Out-of-order data already copied into the receive ring beyond its
  * in-order part: sorted, disjoint [lo, hi) sequence ranges. */
@@ -184,7 +187,7 @@ struct tcp_host {
 	uint32_t ncache;
 	struct {
 		uint8_t *buf;
-		uint32_t cap;
+		uint32_t size;
 	} cache[TCP_BUF_CACHE];
 };
 
@@ -322,7 +325,8 @@ void tcp_cc_rto(struct tcb *tcb, tv_time now);
 uint32_t tcp_flight(const struct tcb *tcb);
 
 /* tcp_buf.c */
-int tcp_ring_reserve(struct tcp_host *t, struct tcp_ring *r);
+/* Make room for bytes at offsets [0, need) from head (need <= cap). */
+int tcp_ring_reserve(struct tcp_host *t, struct tcp_ring *r, uint32_t need);
 void tcp_ring_free(struct tcp_host *t, struct tcp_ring *r);
 /* Copy len bytes in at offset off from head (off + len <= cap). */
 void tcp_ring_put(struct tcp_ring *r, uint32_t off, const void *src, uint32_t len);

@@ -21,32 +21,68 @@
 
 #include "tcb.h"
 
-int tcp_ring_reserve(struct tcp_host *t, struct tcp_ring *r)
+/* A cached buffer of at least `size` bytes and at most `max`, or NULL. */
+static uint8_t *cache_take(struct tcp_host *t, uint32_t size, uint32_t max, uint32_t *got)
 {
-	if (r->buf != NULL)
-		return TV_OK;
 	for (uint32_t i = 0; i < t->ncache; i++)
-		if (t->cache[i].cap == r->cap) {
-			r->buf = t->cache[i].buf;
+		if (t->cache[i].size >= size && t->cache[i].size <= max) {
+			uint8_t *b = t->cache[i].buf;
+			*got = t->cache[i].size;
 			t->cache[i] = t->cache[--t->ncache];
-			return TV_OK;
+			return b;
 		}
-	r->buf = malloc(r->cap);
-	return r->buf != NULL ? TV_OK : TV_ENOMEM;
+	return NULL;
+}
+
+static void cache_put(struct tcp_host *t, uint8_t *buf, uint32_t size)
+{
+	if (t->ncache < TCP_BUF_CACHE) {
+		t->cache[t->ncache].buf = buf;
+		t->cache[t->ncache].size = size;
+		t->ncache++;
+	} else {
+		free(buf);
+	}
+}
+
+/* Grow (or first allocate) the ring so offsets below `need` fit.  The
+ * old contents move to the start of the new buffer, so every offset from
+ * head keeps its meaning (out-of-order bytes included). */
+int tcp_ring_reserve(struct tcp_host *t, struct tcp_ring *r, uint32_t need)
+{
+	if (need > r->cap)
+		need = r->cap;
+	if (r->buf != NULL && r->size >= need)
+		return TV_OK;
+	uint32_t size = r->size ? r->size : TCP_RING_MIN;
+	while (size < need && size < r->cap)
+		size *= 2;
+	if (size > r->cap)
+		size = r->cap;
+	uint32_t got = size;
+	uint8_t *nb = cache_take(t, size, r->cap, &got);
+	if (nb == NULL)
+		nb = malloc(size);
+	if (nb == NULL)
+		return TV_ENOMEM;
+	if (r->buf != NULL) {
+		uint32_t first = r->size - r->head;
+		memcpy(nb, r->buf + r->head, first);
+		memcpy(nb + first, r->buf, r->head);
+		cache_put(t, r->buf, r->size);
+	}
+	r->buf = nb;
+	r->size = got;
+	r->head = 0;
+	return TV_OK;
 }
 
 void tcp_ring_free(struct tcp_host *t, struct tcp_ring *r)
 {
-	if (r->buf != NULL) {
-		if (t->ncache < TCP_BUF_CACHE) {
-			t->cache[t->ncache].buf = r->buf;
-			t->cache[t->ncache].cap = r->cap;
-			t->ncache++;
-		} else {
-			free(r->buf);
-		}
-	}
+	if (r->buf != NULL)
+		cache_put(t, r->buf, r->size);
 	r->buf = NULL;
+	r->size = 0;
 	r->head = 0;
 	r->len = 0;
 }
@@ -61,13 +97,13 @@ static uint32_t ring_pos(const struct tcp_ring *r, uint32_t off)
 {
 	uint32_t pos = r->head + off;
 
-	return pos >= r->cap ? pos - r->cap : pos;
+	return pos >= r->size ? pos - r->size : pos;
 }
 
 void tcp_ring_put(struct tcp_ring *r, uint32_t off, const void *src, uint32_t len)
 {
 	uint32_t pos = ring_pos(r, off);
-	uint32_t first = r->cap - pos < len ? r->cap - pos : len;
+	uint32_t first = r->size - pos < len ? r->size - pos : len;
 
 	memcpy(r->buf + pos, src, first);
 	memcpy(r->buf, (const uint8_t *)src + first, len - first);
@@ -76,7 +112,7 @@ void tcp_ring_put(struct tcp_ring *r, uint32_t off, const void *src, uint32_t le
 void tcp_ring_get(const struct tcp_ring *r, uint32_t off, void *dst, uint32_t len)
 {
 	uint32_t pos = ring_pos(r, off);
-	uint32_t first = r->cap - pos < len ? r->cap - pos : len;
+	uint32_t first = r->size - pos < len ? r->size - pos : len;
 
 	memcpy(dst, r->buf + pos, first);
 	memcpy((uint8_t *)dst + first, r->buf, len - first);
@@ -93,7 +129,7 @@ uint32_t tcp_snd_append(struct tcb *tcb, const void *data, uint32_t len)
 	uint32_t room = tcb->snd.cap - tcb->snd.len;
 	uint32_t n = len < room ? len : room;
 
-	if (n == 0 || tcp_ring_reserve(tcb_tcp(tcb), &tcb->snd) != TV_OK)
+	if (n == 0 || tcp_ring_reserve(tcb_tcp(tcb), &tcb->snd, tcb->snd.len + n) != TV_OK)
 		return 0;
 	tcp_ring_put(&tcb->snd, tcb->snd.len, data, n);
 	tcb->snd.len += n;
@@ -207,7 +243,7 @@ long tcp_rcv_store(struct tcb *tcb, uint32_t seq, const uint8_t *data, uint32_t 
 		len = tcb->rcv.cap - off; /* beyond the window: trimmed */
 	if (len == 0)
 		return 0;
-	if (tcp_ring_reserve(tcb_tcp(tcb), &tcb->rcv) != TV_OK) {
+	if (tcp_ring_reserve(tcb_tcp(tcb), &tcb->rcv, off + len) != TV_OK) {
 		rcv_drop_event(tcb, TV_CNT_TCP_NOMEM, 1);
 		return -1;
 	}

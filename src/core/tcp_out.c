@@ -132,50 +132,65 @@ static void out_fill_info(const struct tcb *tcb, struct tv_seg_info *i, uint32_t
 	i->irs = tcb->have_irs ? tcb->irs : 0;
 }
 
-void tcp_xmit(struct tcb *tcb, uint32_t seq, uint8_t flags, uint32_t len, enum tv_rule rule,
-	      tv_time now)
+/* Header, SYN options, payload and checksum at p; returns the length. */
+static uint32_t out_build(struct tcb *tcb, uint8_t *p, struct tv_seg_info *i, uint32_t len)
 {
-	uint8_t buf[TV_FRAME_MAX];
-	uint8_t *p = buf + TV_HDR_ROOM;
-	struct tv_seg_info i;
 	uint32_t hl = TCP_HLEN;
 
-	if (tcb->have_irs && !(flags & TV_TH_RST))
-		flags |= TV_TH_ACK;
-	out_fill_info(tcb, &i, seq, flags, len);
-	if (flags & TV_TH_SYN) {
+	if (i->flags & TV_TH_SYN) {
 		hl += out_syn_options(tcb, p + TCP_HLEN);
-		i.has_mss = 1;
-		i.mss = tcb->rcv_mss;
-		i.has_wscale = hl > TCP_HLEN + 4;
-		i.wscale = i.has_wscale ? tcb->rcv_wscale : 0;
+		i->has_mss = 1;
+		i->mss = tcb->rcv_mss;
+		i->has_wscale = hl > TCP_HLEN + 4;
+		i->wscale = i->has_wscale ? tcb->rcv_wscale : 0;
 	}
-	if (!(flags & TV_TH_RST))
-		i.win = tcp_rcv_window(tcb, flags & TV_TH_SYN);
-	out_header(p, &i, hl);
+	if (!(i->flags & TV_TH_RST))
+		i->win = tcp_rcv_window(tcb, i->flags & TV_TH_SYN);
+	out_header(p, i, hl);
 	if (len > 0)
-		tcp_ring_get(&tcb->snd, seq - tcb->snd_bufseq, p + hl, len);
+		tcp_ring_get(&tcb->snd, i->seq - tcb->snd_bufseq, p + hl, len);
 	out_csum(p, hl + len, tcb->tuple.laddr, tcb->tuple.raddr);
-	if (flags & TV_TH_ACK)
-		out_acked(tcb, now);
-	uint32_t span = len + !!(flags & TV_TH_SYN) + !!(flags & TV_TH_FIN);
+	return hl + len;
+}
+
+/* Counters, Karn, and the events for a segment about to go out. */
+static void out_account(struct tcb *tcb, const struct tv_seg_info *i, enum tv_rule rule,
+			tv_time now)
+{
+	uint32_t span = i->len + !!(i->flags & TV_TH_SYN) + !!(i->flags & TV_TH_FIN);
 	/* A probe octet sent again, and the SYN,ACK of a simultaneous open
 	 * (same sequence number as our SYN), are not loss recovery. */
-	bool rexmit = span > 0 && seq_lt(seq, tcb->snd_max) && rule != TV_RULE_PERSIST_PROBE &&
+	bool rexmit = span > 0 && seq_lt(i->seq, tcb->snd_max) && rule != TV_RULE_PERSIST_PROBE &&
 		      rule != TV_RULE_SYN_SENT_SYN;
+
+	if (i->flags & TV_TH_ACK)
+		out_acked(tcb, now);
 	if (rexmit) {
 		tcb->rtt_active = 0; /* Karn: no RTT sample from a retransmission */
 		host_count(tcb->h, TV_CNT_TCP_RETRANSMIT);
 	}
 	host_count(tcb->h, TV_CNT_TCP_TX);
-	if (flags & TV_TH_RST)
+	if (i->flags & TV_TH_RST)
 		host_count(tcb->h, TV_CNT_TCP_RST_SENT);
 	if (tcb_bus_active(tcb)) {
-		out_emit(tcb->h, tcb, &i, rule);
+		out_emit(tcb->h, tcb, i, rule);
 		if (rexmit)
-			out_emit_rexmit(tcb, &i, rule);
+			out_emit_rexmit(tcb, i, rule);
 	}
-	ipv4_output(tcb->h, buf, hl + len, tcb->tuple.raddr, TV_IPPROTO_TCP, now);
+}
+
+void tcp_xmit(struct tcb *tcb, uint32_t seq, uint8_t flags, uint32_t len, enum tv_rule rule,
+	      tv_time now)
+{
+	uint8_t buf[TV_FRAME_MAX];
+	struct tv_seg_info i;
+
+	if (tcb->have_irs && !(flags & TV_TH_RST))
+		flags |= TV_TH_ACK;
+	out_fill_info(tcb, &i, seq, flags, len);
+	uint32_t n = out_build(tcb, buf + TV_HDR_ROOM, &i, len);
+	out_account(tcb, &i, rule, now);
+	ipv4_output(tcb->h, buf, n, tcb->tuple.raddr, TV_IPPROTO_TCP, now);
 }
 
 /* A segment that consumes sequence space at seq: time it if it is new
@@ -290,9 +305,28 @@ void tcp_output(struct tcb *tcb, tv_time now)
 		tcp_delack_schedule(tcb, now);
 }
 
+/*
+ * The sequence number for a segment that carries no data: RFC 9293 says
+ * SND.NXT, which is right until a timeout pulls SND.NXT back to SND.UNA
+ * to resend.  A peer that already holds the data beyond would find such
+ * an ACK "old" and drop it unread, and two ends retransmitting to each
+ * other can then talk past each other forever.  SND.MAX (what BSD uses)
+ * has the opposite trap: past a peer's closed window, where only
+ * RCV.NXT is acceptable.  So, as Linux does, the highest sequence number
+ * sent but no further than the right edge of the peer's window.
+ */
+static uint32_t out_ack_seq(const struct tcb *tcb)
+{
+	uint32_t edge = tcb->snd_una + tcb->snd_wnd;
+
+	if (tcb->snd_una == tcb->iss)
+		return tcb->snd_nxt; /* our SYN is not acknowledged yet */
+	return seq_lt(edge, tcb->snd_max) ? edge : tcb->snd_max;
+}
+
 void tcp_send_ack(struct tcb *tcb, enum tv_rule rule, tv_time now)
 {
-	tcp_xmit(tcb, tcb->snd_nxt, 0, 0, rule, now);
+	tcp_xmit(tcb, out_ack_seq(tcb), 0, 0, rule, now);
 }
 
 /* RFC 5961 7: at most challenge_acks_per_sec challenge ACKs per host per
@@ -317,8 +351,9 @@ void tcp_send_challenge_ack(struct tcb *tcb, enum tv_rule rule, tv_time now)
 
 void tcp_send_rst_tcb(struct tcb *tcb, enum tv_rule rule, tv_time now)
 {
-	/* RFC 9293 3.10.5: <SEQ=SND.NXT><CTL=RST> */
-	tcp_xmit(tcb, tcb->snd_nxt, TV_TH_RST, 0, rule, now);
+	/* RFC 9293 3.10.5: <SEQ=SND.NXT><CTL=RST>, adjusted as for ACKs
+	 * (a RST outside the peer's window would be ignored). */
+	tcp_xmit(tcb, out_ack_seq(tcb), TV_TH_RST, 0, rule, now);
 }
 
 /*
@@ -364,8 +399,11 @@ void tcp_rexmit_first(struct tcb *tcb, enum tv_rule rule, tv_time now)
 	if (seq == tcb->iss) {
 		flags = TV_TH_SYN;
 	} else {
+		/* Only what was sent before: new data is tcp_output's, under
+		 * the windows. */
 		uint32_t end = tcb->snd_bufseq + tcb->snd.len;
-		len = seq_lt(seq, end) ? min_u32(end - seq, tcb->snd_mss) : 0;
+		uint32_t sent = seq_lt(tcb->snd_max, end) ? tcb->snd_max : end;
+		len = seq_lt(seq, sent) ? min_u32(sent - seq, tcb->snd_mss) : 0;
 		if (tcb->fin_queued && seq + len == end && seq_gt(tcb->snd_max, end))
 			flags |= TV_TH_FIN;
 		if (len > 0 && seq + len == end)
@@ -414,8 +452,10 @@ uint32_t tcp_rcv_space(const struct tcb *tcb)
 /*
  * The window field to send.  Receiver-side silly window avoidance (RFC
  * 9293 3.8.6.2.2): the right edge moves only in steps of at least
- * min(buffer/2, MSS).  The edge never moves left (RFC 9293 3.8.6), even
- * when scaling rounds the window down: then we round up instead.  SYN
+ * min(buffer/2, MSS).  With a window scale the field is in units of
+ * 2^shift and is rounded down, so we never offer space we do not have;
+ * the edge may then sit up to 2^shift - 1 bytes left of an earlier one,
+ * the retraction RFC 7323 (2.4, appendix F) says scaling brings.  SYN
  * segments carry the unscaled window (RFC 7323 2.2).
  */
 uint16_t tcp_rcv_window(struct tcb *tcb, bool syn)
@@ -433,14 +473,17 @@ uint16_t tcp_rcv_window(struct tcb *tcb, bool syn)
 	if (space > cur && space - cur < min_u32(tcb->rcv.cap / 2, tcb->rcv_mss))
 		space = cur;
 	uint32_t field = min_u32(space >> shift, 65535);
-	if (seq_lt(tcb->rcv_nxt + (field << shift), tcb->rcv_adv))
-		field = min_u32((cur + (1u << shift) - 1) >> shift, 65535);
 	tcb->rcv_adv = seq_max(tcb->rcv_adv, tcb->rcv_nxt + (field << shift));
 	return (uint16_t)field;
 }
 
-/* After the application read: tell the peer when the window grew by two
- * segments or half the buffer (RFC 9293 3.8.6.2.2; RFC 1122 4.2.3.3). */
+/*
+ * After the application read: send a window update when the window we
+ * advertised has become small compared with what we could offer now -
+ * at most half the buffer, and the new window at least twice it (the
+ * rule Linux uses) - or when it was zero and has opened past the SWS
+ * threshold.  Otherwise the new window rides on the next ACK.
+ */
 void tcp_rcv_window_update(struct tcb *tcb, tv_time now)
 {
 	enum tcb_state s = (enum tcb_state)tcb->state;
@@ -450,9 +493,8 @@ void tcp_rcv_window_update(struct tcb *tcb, tv_time now)
 		return;
 	uint32_t cur = seq_gt(tcb->rcv_adv, tcb->rcv_nxt) ? tcb->rcv_adv - tcb->rcv_nxt : 0;
 	uint32_t space = tcp_rcv_space(tcb);
-	if (space <= cur)
-		return;
-	uint32_t grow = space - cur;
-	if (grow >= 2u * tcb->rcv_mss || grow >= tcb->rcv.cap / 2)
+	if (space <= cur || space - cur < min_u32(tcb->rcv.cap / 2, tcb->rcv_mss))
+		return; /* receiver SWS avoidance would not move the edge */
+	if (cur == 0 || (cur <= tcb->rcv.cap / 2 && space >= 2 * cur))
 		tcp_send_ack(tcb, TV_RULE_WINDOW_UPDATE, now);
 }
