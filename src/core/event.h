@@ -209,6 +209,60 @@ struct tv_event {
 
 typedef void (*tv_sink_fn)(void *ctx, const struct tv_event *ev);
 
+/*
+ * The frame tap: raw frames are not in events (events carry parsed
+ * copies), so writers that need the bytes (the pcapng writer) install a
+ * tap on the sim (sim_set_frame_tap), which passes it on to the wire and
+ * the gates.  The tap is called synchronously with the frame's bytes,
+ * valid only during the call, at these points:
+ *
+ *   SENT             a host handed the frame to its link (before its
+ *                    outbound gate), at the send time;
+ *   DELIVERED        the frame reached the receiving host (after its
+ *                    inbound gate), at the arrival time: once per
+ *                    receiving host, and once more for each duplicate;
+ *   LOST             the wire lost it (an impairment, or over the wire's
+ *                    limit of frames in flight), at the send time;
+ *   DUPLICATED       the wire or a gate made a second copy, at the time
+ *                    the copy was made (both copies are DELIVERED later,
+ *                    unless lost or dropped);
+ *   DROPPED_BY_GATE  a gate dropped it (by hand, by a rule, or its hold
+ *                    queue was full), at the time of the drop.
+ *
+ * So a frame that crosses the wire is seen SENT once and then exactly one
+ * of DELIVERED, LOST or DROPPED_BY_GATE per copy (a frame still held, or
+ * in flight when the run ends, has no second call).
+ */
+enum tv_frame_fate {
+	TV_FATE_SENT,
+	TV_FATE_DELIVERED,
+	TV_FATE_LOST,
+	TV_FATE_DUPLICATED,
+	TV_FATE_DROPPED_BY_GATE,
+	TV_FATE_COUNT
+};
+
+struct tv_frame_info {
+	tv_time time;
+	enum tv_frame_fate fate;
+	uint32_t from, to;       /* host ids; 0 when the reporter cannot know
+				    (a gate knows only its own host; to is 0
+				    for a broadcast seen before the wire) */
+	uint32_t frame_id;       /* gate frame id, 0 if it never had one */
+	uint32_t gate_rule;      /* DROPPED_BY_GATE / DUPLICATED by a gate: the
+				    rule's id, 0 when done by hand */
+	bool by_gate;            /* DUPLICATED: a gate made the copy (else the
+				    wire) */
+	bool overflow;           /* DROPPED_BY_GATE: hold queue full; LOST:
+				    the wire was over its limit */
+};
+
+typedef void (*tv_frame_tap_fn)(void *ctx, const uint8_t *frame, size_t len,
+				const struct tv_frame_info *fi);
+
+/* "sent", "delivered", "lost", "duplicated", "dropped_by_gate". */
+const char *tv_frame_fate_name(enum tv_frame_fate f);
+
 struct tv_sink {
 	tv_sink_fn fn;
 	void *ctx;

@@ -140,6 +140,9 @@ void gate_set_dir_mode(struct gate *g, enum tv_dir dir, enum gate_mode mode);
 enum gate_mode gate_dir_mode(const struct gate *g, enum tv_dir dir);
 void gate_set_hold_max(struct gate *g, size_t max);
 void gate_set_verbose(struct gate *g, bool verbose);
+/* Report frames the gate drops (TV_FATE_DROPPED_BY_GATE) or duplicates
+ * (TV_FATE_DUPLICATED) to a frame tap (event.h); fn NULL: none. */
+void gate_set_frame_tap(struct gate *g, tv_frame_tap_fn fn, void *ctx);
 
 /* A frame reaches the gate.  Returns 0 (also when a rule dropped it: the
  * link did its job) or the error of the callback it was handed to. */

@@ -108,6 +108,11 @@ bool sim_quiet(const struct sim *s);
 int sim_run_until_idle(struct sim *s, tv_time limit);
 int sim_run_until_quiet(struct sim *s, tv_time limit);
 
+/* Install the frame tap (event.h) on the whole sim: the sim reports SENT
+ * and DELIVERED, the wire LOST and DUPLICATED, the gates DROPPED_BY_GATE
+ * and DUPLICATED; hosts added later get it too.  fn NULL removes it. */
+void sim_set_frame_tap(struct sim *s, tv_frame_tap_fn fn, void *ctx);
+
 /* Steps taken so far (for tests and benchmarks). */
 uint64_t sim_steps(const struct sim *s);
 

@@ -10,6 +10,15 @@
  * API call that caused them, so a callback may freely call back into the
  * API (send, recv, close, even free other sockets).
  *
+ * READABLE: data or the end of stream can be read.  WRITABLE comes only
+ * after a sock_send() came up short (TV_EAGAIN, or fewer bytes than
+ * asked) and acknowledged data has since freed room.  Events of one kind
+ * coalesce until delivered; they arrive in enum order.
+ *
+ * Closing: sock_close() with received data still unread resets the
+ * connection (RFC 1122 4.2.2.13); data arriving after sock_close() is
+ * acknowledged and discarded.  Use sock_shutdown() to keep reading.
+ *
  * Errors are the RFC's reports: TV_EREFUSED (RST in SYN-SENT),
  * TV_ERESET (RST when synchronized), TV_ETIMEDOUT (retransmissions or
  * keepalive gave up), TV_ECLOSING (send after shutdown).

@@ -9,7 +9,11 @@
 #include "host.h"
 
 /* RFC 9293 figure 5; CLOSED is the absence of a TCB but is also the state
- * of a socket that has no connection yet. */
+ * of a socket that has no connection yet.  A TCB's last TV_EV_STATE event
+ * ends its connection id: normally a change to CLOSED, but a half-open
+ * connection born from a listener that is reset (or meets a new SYN)
+ * goes "back to LISTEN" (figure 5 note 1): its id ends with a change to
+ * LISTEN, while the listener itself carries on. */
 enum tcb_state {
 	TCB_CLOSED,
 	TCB_LISTEN,

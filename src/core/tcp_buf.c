@@ -3,10 +3,11 @@
  *
  * Both are byte rings whose capacity is fixed when the connection is set
  * up (sndbuf, rcvbuf) but whose memory is taken only when the first byte
- * arrives and given back when the ring drains, so an idle connection
- * holds no buffer memory.  A few drained rings are kept per host for
- * reuse, which makes "allocate on data, free on drain" cheap on a busy
- * connection.
+ * arrives, grows by doubling (from TCP_RING_MIN) as the data needs it,
+ * and is given back when the ring drains, so an idle connection holds no
+ * buffer memory and a small exchange costs a small buffer.  A few drained
+ * buffers are kept per host for reuse, which makes "allocate on data,
+ * free on drain" cheap on a busy connection.
  *
  * The receive ring holds the in-order unread bytes at [head, head+len)
  * and, beyond them, out-of-order bytes at the offset their sequence

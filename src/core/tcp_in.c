@@ -38,6 +38,21 @@ static void in_drop(struct host *h, const struct tcp_seg *s, enum tv_counter c,
 	host_drop(h, c, rule, &s->i);
 }
 
+/* A drop that belongs to a connection: the event names it. */
+static void tcb_drop(const struct tcb *tcb, const struct tcp_seg *s, enum tv_counter c,
+		     enum tv_rule rule)
+{
+	host_count(tcb->h, c);
+	if (tcb_bus_active(tcb)) {
+		struct tv_event ev;
+		tcb_event_init(tcb, &ev, TV_EV_DROP, rule);
+		ev.u.drop.counter = c;
+		ev.u.drop.seg = s->i;
+		ev.u.drop.has_seg = true;
+		host_emit(tcb->h, &ev);
+	}
+}
+
 /* RFC 1122 4.2.3.10: no connection with, or reset to, a broadcast or
  * multicast address (nor 0.0.0.0, which nobody can answer). */
 static bool addr_bad(uint32_t a)
@@ -104,7 +119,7 @@ static struct tcb *in_listen_child(struct tcb *lis, struct tcp_seg *s)
 
 	if (c == NULL) {
 		bool full = h->tcp->ntcbs >= h->cfg.max_conns;
-		in_drop(h, s, full ? TV_CNT_TCP_CONN_LIMIT : TV_CNT_TCP_NOMEM, TV_RULE_CONN_LIMIT);
+		tcb_drop(lis, s, full ? TV_CNT_TCP_CONN_LIMIT : TV_CNT_TCP_NOMEM, TV_RULE_CONN_LIMIT);
 		return NULL;
 	}
 	tcb_init_params(c, lis);
@@ -130,16 +145,16 @@ static void in_listen(struct tcb *lis, struct tcp_seg *s)
 	struct host *h = lis->h;
 
 	if (has(s, TV_TH_RST)) {
-		in_drop(h, s, TV_CNT_TCP_RST_IGNORED, TV_RULE_LISTEN_RST);
+		tcb_drop(lis, s, TV_CNT_TCP_RST_IGNORED, TV_RULE_LISTEN_RST);
 	} else if (has(s, TV_TH_ACK)) {
-		in_drop(h, s, TV_CNT_TCP_NO_SOCKET, TV_RULE_LISTEN_ACK);
+		tcb_drop(lis, s, TV_CNT_TCP_NO_SOCKET, TV_RULE_LISTEN_ACK);
 		tcp_send_rst_reply(h, lis, s, TV_RULE_LISTEN_ACK);
 	} else if (!has(s, TV_TH_SYN)) {
-		in_drop(h, s, TV_CNT_TCP_DROPPED, TV_RULE_NONE);
+		tcb_drop(lis, s, TV_CNT_TCP_DROPPED, TV_RULE_NONE);
 	} else if (addr_bad(s->i.saddr)) {
-		in_drop(h, s, TV_CNT_TCP_BAD_ADDR, TV_RULE_BAD_ADDRESS);
+		tcb_drop(lis, s, TV_CNT_TCP_BAD_ADDR, TV_RULE_BAD_ADDRESS);
 	} else if (lis->lst->nchild >= lis->lst->backlog) {
-		in_drop(h, s, TV_CNT_TCP_BACKLOG_FULL, TV_RULE_BACKLOG_FULL);
+		tcb_drop(lis, s, TV_CNT_TCP_BACKLOG_FULL, TV_RULE_BACKLOG_FULL);
 	} else {
 		struct tcb *c = in_listen_child(lis, s);
 		if (c == NULL)
@@ -193,8 +208,6 @@ static bool in_seq_ok(const struct tcb *tcb, uint32_t seq, uint32_t len, uint32_
  * With a zero window a segment at RCV.NXT still has its ACK and RST
  * looked at ("special allowance"), its text and FIN cut off.
  */
-static void in_syn_sync(struct tcb *tcb, struct tcp_seg *s);
-
 static bool in_check_seq(struct tcb *tcb, struct tcp_seg *s)
 {
 	uint32_t wnd = in_rcv_wnd(tcb);
@@ -208,19 +221,19 @@ static bool in_check_seq(struct tcb *tcb, struct tcp_seg *s)
 		return true;
 	}
 	if (has(s, TV_TH_RST)) {
-		in_drop(tcb->h, s, TV_CNT_TCP_RST_IGNORED, TV_RULE_RST_OUT_OF_WINDOW);
+		tcb_drop(tcb, s, TV_CNT_TCP_RST_IGNORED, TV_RULE_RST_OUT_OF_WINDOW);
 		return false;
 	}
 	if (has(s, TV_TH_SYN)) {
 		/* RFC 5961 4.2: a SYN gets a (rate-limited) challenge ACK
 		 * "irrespective of the sequence number". */
-		in_drop(tcb->h, s, TV_CNT_TCP_OUT_OF_WINDOW, TV_RULE_SYN_CHALLENGE);
-		in_syn_sync(tcb, s);
+		tcb_drop(tcb, s, TV_CNT_TCP_OUT_OF_WINDOW, TV_RULE_SYN_CHALLENGE);
+		tcp_send_challenge_ack(tcb, TV_RULE_SYN_CHALLENGE, s->now);
 		return false;
 	}
 	if (s->i.len > 0 && seq_leq(s->i.seq + s->i.len, tcb->rcv_nxt))
 		tcb->h->counters[TV_CNT_TCP_DUP_DATA] += s->i.len;
-	in_drop(tcb->h, s, TV_CNT_TCP_OUT_OF_WINDOW, TV_RULE_SEQ_UNACCEPTABLE);
+	tcb_drop(tcb, s, TV_CNT_TCP_OUT_OF_WINDOW, TV_RULE_SEQ_UNACCEPTABLE);
 	tcp_send_ack(tcb, TV_RULE_SEQ_UNACCEPTABLE, s->now);
 	return false;
 }
@@ -298,7 +311,7 @@ static bool in_sync_front(struct tcb *tcb, struct tcp_seg *s)
 		return true;
 	}
 	if (!has(s, TV_TH_ACK)) {
-		in_drop(tcb->h, s, TV_CNT_TCP_DROPPED, TV_RULE_NONE);
+		tcb_drop(tcb, s, TV_CNT_TCP_DROPPED, TV_RULE_NONE);
 		return true;
 	}
 	in_alive(tcb, s->now);
@@ -391,12 +404,12 @@ static bool in_ack(struct tcb *tcb, struct tcp_seg *s)
 	uint32_t ack = s->i.ack;
 
 	if (seq_gt(ack, tcb->snd_max)) {
-		in_drop(tcb->h, s, TV_CNT_TCP_DROPPED, TV_RULE_ACK_UNSENT);
+		tcb_drop(tcb, s, TV_CNT_TCP_DROPPED, TV_RULE_ACK_UNSENT);
 		tcp_send_challenge_ack(tcb, TV_RULE_ACK_UNSENT, s->now);
 		return false;
 	}
 	if (seq_lt(ack, tcb->snd_una - tcb->max_sndwnd)) {
-		in_drop(tcb->h, s, TV_CNT_TCP_DROPPED, TV_RULE_ACK_CHALLENGE);
+		tcb_drop(tcb, s, TV_CNT_TCP_DROPPED, TV_RULE_ACK_CHALLENGE);
 		tcp_send_challenge_ack(tcb, TV_RULE_ACK_CHALLENGE, s->now);
 		return false;
 	}
@@ -553,20 +566,20 @@ static void in_syn_sent(struct tcb *tcb, struct tcp_seg *s)
 
 	if (ack && !seq_in_oc(s->i.ack, tcb->iss, tcb->snd_max)) {
 		if (has(s, TV_TH_RST)) {
-			in_drop(h, s, TV_CNT_TCP_RST_IGNORED, TV_RULE_SYN_SENT_RST_IGNORED);
+			tcb_drop(tcb, s, TV_CNT_TCP_RST_IGNORED, TV_RULE_SYN_SENT_RST_IGNORED);
 			return;
 		}
-		in_drop(h, s, TV_CNT_TCP_DROPPED, TV_RULE_SYN_SENT_BAD_ACK);
+		tcb_drop(tcb, s, TV_CNT_TCP_DROPPED, TV_RULE_SYN_SENT_BAD_ACK);
 		tcp_send_rst_reply(h, tcb, s, TV_RULE_SYN_SENT_BAD_ACK);
 	} else if (has(s, TV_TH_RST)) {
 		if (!ack) { /* RFC 5961 3.2: only a RST that ACKs our SYN counts */
-			in_drop(h, s, TV_CNT_TCP_RST_IGNORED, TV_RULE_SYN_SENT_RST_IGNORED);
+			tcb_drop(tcb, s, TV_CNT_TCP_RST_IGNORED, TV_RULE_SYN_SENT_RST_IGNORED);
 			return;
 		}
 		host_count(h, TV_CNT_TCP_RST_RX);
 		tcb_delete(tcb, TV_RULE_SYN_SENT_RST, TV_EREFUSED, s->now);
 	} else if (!has(s, TV_TH_SYN)) {
-		in_drop(h, s, TV_CNT_TCP_DROPPED, TV_RULE_NONE);
+		tcb_drop(tcb, s, TV_CNT_TCP_DROPPED, TV_RULE_NONE);
 	} else if (ack) {
 		in_syn_sent_synack(tcb, s);
 	} else {
@@ -596,7 +609,7 @@ static void in_syn_received(struct tcb *tcb, struct tcp_seg *s)
 	if (in_sync_front(tcb, s))
 		return;
 	if (!seq_in_oc(s->i.ack, tcb->snd_una, tcb->snd_max)) {
-		in_drop(tcb->h, s, TV_CNT_TCP_DROPPED, TV_RULE_SYN_RCVD_BAD_ACK);
+		tcb_drop(tcb, s, TV_CNT_TCP_DROPPED, TV_RULE_SYN_RCVD_BAD_ACK);
 		tcp_send_rst_reply(tcb->h, tcb, s, TV_RULE_SYN_RCVD_BAD_ACK);
 		return;
 	}
@@ -678,7 +691,7 @@ static void in_last_ack(struct tcb *tcb, struct tcp_seg *s)
 static void in_time_wait(struct tcb *tcb, struct tcp_seg *s)
 {
 	if (has(s, TV_TH_RST)) {
-		in_drop(tcb->h, s, TV_CNT_TCP_RST_IGNORED, TV_RULE_TIME_WAIT_RST);
+		tcb_drop(tcb, s, TV_CNT_TCP_RST_IGNORED, TV_RULE_TIME_WAIT_RST);
 		return;
 	}
 	if (has(s, TV_TH_SYN)) {
@@ -691,7 +704,7 @@ static void in_time_wait(struct tcb *tcb, struct tcp_seg *s)
 		return;
 	}
 	if (in_check_seq(tcb, s))
-		in_drop(tcb->h, s, TV_CNT_TCP_DROPPED, TV_RULE_NONE);
+		tcb_drop(tcb, s, TV_CNT_TCP_DROPPED, TV_RULE_NONE);
 }
 
 void tcp_in_segment(struct host *h, struct tcb *tcb, struct tcp_seg *s)

@@ -92,6 +92,10 @@ int wire_set_impair(struct wire *w, const struct wire_port *from, const struct w
 const struct wire_impair *wire_impair_of(const struct wire *w, const struct wire_port *from,
 					 const struct wire_port *to);
 
+/* Report frames the wire loses (TV_FATE_LOST) or duplicates
+ * (TV_FATE_DUPLICATED) to a frame tap (event.h); fn NULL: none. */
+void wire_set_frame_tap(struct wire *w, tv_frame_tap_fn fn, void *ctx);
+
 /* Also emit TV_WIRE_DELIVERED for every delivery (off by default). */
 void wire_set_verbose(struct wire *w, bool verbose);
 void wire_set_limit(struct wire *w, size_t max_frames);

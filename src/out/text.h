@@ -11,6 +11,13 @@
  * for.  Rule sentences, counter descriptions and the words around them
  * are translated (gettext).
  *
+ * Timers print their deadline when armed ("armed: 0.200000 s, expires at
+ * 0.200100"), and the deadline they had when cancelled or fired ("was due
+ * at ...").  Gate lines name the action, the frame id and the gate rule;
+ * wire lines the two hosts and what the wire did; notes start with "# ".
+ * Nothing depends on the wall clock or on addresses in memory, so the
+ * same run gives the same bytes.
+ *
  * Use it as a bus sink: tv_bus_add(bus, text_sink, t).  It must see every
  * event (not only the printed ones) to learn sequence bases; which kinds
  * get printed is a mask of event types.
@@ -41,6 +48,9 @@ void text_free(struct text_out *t);
 
 /* Name a host: its id (as in events) and address print as name. */
 int text_add_host(struct text_out *t, uint32_t id, const char *name, uint32_t addr);
+/* text_add_host() for every host of the sim (call after adding them). */
+struct sim;
+int text_add_sim_hosts(struct text_out *t, const struct sim *s);
 void text_set_absolute(struct text_out *t, bool absolute);
 void text_set_mask(struct text_out *t, unsigned mask);
 
@@ -52,5 +62,13 @@ size_t text_format(const struct text_out *t, const struct tv_event *ev, char *bu
 void text_sink(void *ctx, const struct tv_event *ev);
 /* Lines written so far. */
 unsigned long text_lines(const struct text_out *t);
+
+/* The initial sequence number learned for the direction saddr:sport ->
+ * daddr:dport (for writers that number relatively): true and *isn set
+ * when known. */
+bool text_seq_base(const struct text_out *t, uint32_t saddr, uint16_t sport, uint32_t daddr,
+		   uint16_t dport, uint32_t *isn);
+/* The name given to a host id, or NULL. */
+const char *text_host_name(const struct text_out *t, uint32_t id);
 
 #endif
