@@ -80,6 +80,15 @@ check_PROGRAMS += tests/check_tcp_data
 tests_check_tcp_data_SOURCES = tests/check_tcp_data.c $(TCP_FIXTURE)
 tests_check_tcp_data_CFLAGS = $(TEST_CFLAGS)
 tests_check_tcp_data_LDADD = $(TEST_LIBS)
+# RFC 9293 figure 5 transition by transition, and the 3.10.7 segment
+# arrival rules as a state x segment-kind table.
+check_PROGRAMS += tests/check_tcp_fig5 tests/check_tcp_matrix
+tests_check_tcp_fig5_SOURCES = tests/check_tcp_fig5.c $(TCP_FIXTURE)
+tests_check_tcp_fig5_CFLAGS = $(TEST_CFLAGS)
+tests_check_tcp_fig5_LDADD = $(TEST_LIBS)
+tests_check_tcp_matrix_SOURCES = tests/check_tcp_matrix.c $(TCP_FIXTURE)
+tests_check_tcp_matrix_CFLAGS = $(TEST_CFLAGS)
+tests_check_tcp_matrix_LDADD = $(TEST_LIBS)
 
 TESTS += $(check_PROGRAMS)
 
@@ -88,3 +97,20 @@ check_PROGRAMS += tests/check_integrity
 tests_check_integrity_SOURCES = tests/check_integrity.c tests/xfer.c tests/xfer.h
 tests_check_integrity_CFLAGS = $(TEST_CFLAGS)
 tests_check_integrity_LDADD = $(TEST_LIBS)
+
+# The output writers (src/out), drawn from a real run (out_fixture).
+OUT_FIXTURE = tests/out_fixture.c tests/out_fixture.h
+OUT_LIBS = src/out/libtvout.a $(TEST_LIBS) $(JANSSON_LIBS) $(LIBINTL)
+check_PROGRAMS += tests/check_transcript tests/check_ladder tests/check_json tests/check_pcap
+tests_check_transcript_SOURCES = tests/check_transcript.c $(OUT_FIXTURE)
+tests_check_transcript_CFLAGS = $(TEST_CFLAGS)
+tests_check_transcript_LDADD = $(OUT_LIBS)
+tests_check_ladder_SOURCES = tests/check_ladder.c $(OUT_FIXTURE)
+tests_check_ladder_CFLAGS = $(TEST_CFLAGS)
+tests_check_ladder_LDADD = $(OUT_LIBS)
+tests_check_json_SOURCES = tests/check_json.c $(OUT_FIXTURE)
+tests_check_json_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_check_json_LDADD = $(OUT_LIBS)
+tests_check_pcap_SOURCES = tests/check_pcap.c $(OUT_FIXTURE)
+tests_check_pcap_CFLAGS = $(TEST_CFLAGS)
+tests_check_pcap_LDADD = $(OUT_LIBS)

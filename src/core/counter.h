@@ -60,7 +60,8 @@
 	X(TCP_NOMEM, "tcp.nomem", "segments dropped: out of memory")                    \
 	X(TCP_BAD_ADDR, "tcp.bad_addr", "SYNs from broadcast or multicast addresses dropped") \
 	X(TCP_DISCARD, "tcp.discard", "data bytes discarded: arrived after the application closed") \
-	X(TCP_DROPPED, "tcp.dropped", "TCP segments dropped by state rules (no ACK bit, old SYN...)")
+	X(TCP_DROPPED, "tcp.dropped", "TCP segments dropped by state rules (no ACK bit, old SYN...)") \
+	X(TCP_DATA_AFTER_FIN, "tcp.data_after_fin", "segments ignored: data beyond the peer's FIN")
 
 enum tv_counter {
 #define TV_COUNTER_ENUM(id, name, desc) TV_CNT_##id,

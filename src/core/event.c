@@ -124,6 +124,15 @@ const char *tv_wire_action_name(enum tv_wire_action a)
 	return name_of(names, TV_ARRAY_LEN(names), a);
 }
 
+const char *tv_frame_fate_name(enum tv_frame_fate f)
+{
+	static const char *const names[] = {
+		"sent", "delivered", "lost", "duplicated", "dropped_by_gate",
+	};
+	_Static_assert(TV_ARRAY_LEN(names) == TV_FATE_COUNT, "fate names");
+	return name_of(names, TV_ARRAY_LEN(names), f);
+}
+
 static const char *const rule_ids[] = {
 #define TV_RULE_ID(id, ref, text) #id,
 	TV_RULES(TV_RULE_ID)

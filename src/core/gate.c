@@ -52,6 +52,8 @@ struct gate {
 	size_t nrules;
 	uint32_t rule_ids;
 	struct gate_stats stats;
+	tv_frame_tap_fn tap;    /* frame tap (event.h), NULL: none */
+	void *tap_ctx;
 };
 
 /* ---- frame description ---- */
@@ -222,6 +224,45 @@ const struct gate_stats *gate_stats(const struct gate *g)
 	return &g->stats;
 }
 
+void gate_set_frame_tap(struct gate *g, tv_frame_tap_fn fn, void *ctx)
+{
+	g->tap = fn;
+	g->tap_ctx = ctx;
+}
+
+/* Show a dropped or duplicated frame to the tap: the gate knows only its
+ * own host, the sender of what goes out and the receiver of what comes
+ * in. */
+static void gate_tap(const struct gate *g, enum tv_dir dir, const uint8_t *frame, size_t len,
+		     struct tv_frame_info *fi)
+{
+	if (g->tap == NULL)
+		return;
+	if (dir == TV_DIR_OUT)
+		fi->from = g->cfg.host_id;
+	else
+		fi->to = g->cfg.host_id;
+	g->tap(g->tap_ctx, frame, len, fi);
+}
+
+static void gate_tap_drop(const struct gate *g, enum tv_dir dir, const uint8_t *frame,
+			  size_t len, uint32_t id, uint32_t rule, bool overflow, tv_time now)
+{
+	struct tv_frame_info fi = {.time = now, .fate = TV_FATE_DROPPED_BY_GATE,
+				   .frame_id = id, .gate_rule = rule, .overflow = overflow};
+
+	gate_tap(g, dir, frame, len, &fi);
+}
+
+static void gate_tap_dup(const struct gate *g, enum tv_dir dir, const uint8_t *frame,
+			 size_t len, uint32_t id, uint32_t rule, tv_time now)
+{
+	struct tv_frame_info fi = {.time = now, .fate = TV_FATE_DUPLICATED, .frame_id = id,
+				   .gate_rule = rule, .by_gate = true};
+
+	gate_tap(g, dir, frame, len, &fi);
+}
+
 /* ---- events and hand-off ---- */
 
 static uint32_t gate_new_id(struct gate *g)
@@ -306,12 +347,13 @@ static struct gate_frame *gate_copy(struct gate *g, enum tv_dir dir, const uint8
 }
 
 /* A frame we could not copy is lost: count it and say so. */
-static int gate_nomem(struct gate *g, enum tv_dir dir, const struct gate_summary *sum,
-		      size_t len, uint32_t rule, tv_time now)
+static int gate_nomem(struct gate *g, enum tv_dir dir, const uint8_t *frame,
+		      const struct gate_summary *sum, size_t len, uint32_t rule, tv_time now)
 {
 	g->stats.nomem++;
 	g->stats.dropped++;
 	gate_emit(g, TV_GATE_DROPPED, dir, 0, sum, len, rule, now);
+	gate_tap_drop(g, dir, frame, len, 0, rule, false, now);
 	return TV_ENOMEM;
 }
 
@@ -332,11 +374,12 @@ static int gate_hold(struct gate *g, enum tv_dir dir, const uint8_t *frame, size
 			ev.u.gate.overflow = true;
 			tv_bus_emit(g->cfg.bus, &ev);
 		}
+		gate_tap_drop(g, dir, frame, len, 0, rule, true, now);
 		return 0;
 	}
 	f = gate_copy(g, dir, frame, len, sum, now);
 	if (f == NULL)
-		return gate_nomem(g, dir, sum, len, rule, now);
+		return gate_nomem(g, dir, frame, sum, len, rule, now);
 	list_insert_after(&g->held, g->held.tail, f);
 	g->stats.held++;
 	gate_emit(g, TV_GATE_HELD, dir, f->id, sum, len, rule, now);
@@ -464,6 +507,7 @@ int gate_drop(struct gate *g, uint32_t id, tv_time now)
 	list_unlink(&g->held, f);
 	g->stats.dropped++;
 	gate_emit(g, TV_GATE_DROPPED, f->dir, f->id, &f->sum, f->len, 0, now);
+	gate_tap_drop(g, f->dir, f->data, f->len, f->id, 0, false, now);
 	free(f);
 	return 0;
 }
@@ -489,6 +533,7 @@ int gate_dup(struct gate *g, uint32_t id, uint32_t *copy, tv_time now)
 		ev.u.gate.copy = c->id;
 		tv_bus_emit(g->cfg.bus, &ev);
 	}
+	gate_tap_dup(g, f->dir, f->data, f->len, c->id, 0, now);
 	return 0;
 }
 
@@ -584,6 +629,7 @@ static int gate_rule_dup(struct gate *g, enum tv_dir dir, const uint8_t *frame, 
 		ev.u.gate.rule = rule;
 		tv_bus_emit(g->cfg.bus, &ev);
 	}
+	gate_tap_dup(g, dir, frame, len, copy, rule, now);
 	err = gate_out(g, dir, frame, len, now);
 	gate_out(g, dir, frame, len, now);
 	return err;
@@ -596,7 +642,7 @@ static int gate_rule_delay(struct gate *g, const struct gate_rule *r, enum tv_di
 	struct gate_frame *f = gate_copy(g, dir, frame, len, sum, now);
 
 	if (f == NULL)
-		return gate_nomem(g, dir, sum, len, r->id, now);
+		return gate_nomem(g, dir, frame, sum, len, r->id, now);
 	f->rule = r->id;
 	gate_schedule(g, f, r->delay > TV_NEVER - now ? TV_NEVER - 1 : now + r->delay);
 	g->stats.delayed++;
@@ -609,10 +655,14 @@ static int gate_act(struct gate *g, const struct gate_rule *r, enum tv_dir dir,
 		    tv_time now)
 {
 	switch (r->action) {
-	case GATE_ACT_DROP:
+	case GATE_ACT_DROP: {
+		uint32_t id = gate_new_id(g);
+
 		g->stats.dropped++;
-		gate_emit(g, TV_GATE_DROPPED, dir, gate_new_id(g), sum, len, r->id, now);
+		gate_emit(g, TV_GATE_DROPPED, dir, id, sum, len, r->id, now);
+		gate_tap_drop(g, dir, frame, len, id, r->id, false, now);
 		return 0;
+	}
 	case GATE_ACT_DUP:
 		return gate_rule_dup(g, dir, frame, len, sum, r->id, now);
 	case GATE_ACT_DELAY:

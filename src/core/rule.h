@@ -64,6 +64,7 @@
 	X(FIN_ACKED_AND_FIN, "RFC 9293 3.10.7.4", "FIN received and our FIN acknowledged: TIME-WAIT") \
 	X(CLOSE_UNREAD, "RFC 1122 4.2.2.13", "CLOSE with unread received data: send RST")           \
 	X(DATA_AFTER_CLOSE, "RFC 9293 3.10.7.4", "data after the application closed: acknowledged and discarded") \
+	X(DATA_AFTER_FIN, "RFC 9293 3.10.7.4", "data beyond the peer's FIN cannot be valid: ignored") \
 	X(LISTENER_CLOSED, "RFC 9293 3.10.4", "listener closed: its unaccepted connection is reset") \
 	X(FIN_WAIT_2_TIMEOUT, "RFC 9293 3.6", "orphaned FIN-WAIT-2 past the fin_wait_2 limit: delete the TCB") \
 	X(TIME_WAIT_SYN, "RFC 9293 3.10.7.4", "SYN for a TIME-WAIT connection: challenge ACK, SYN dropped") \

@@ -34,14 +34,47 @@ struct sim {
 	struct tv_rng rng;       /* seeds for the wire, hosts and gates */
 	uint32_t frame_ids;      /* shared by all gates */
 	uint64_t steps;
+	tv_frame_tap_fn tap;     /* frame tap (event.h), NULL: none */
+	void *tap_ctx;
 };
 
 /* ---- plumbing ---- */
+
+/* The id of the host whose MAC is mac, 0 if none (a broadcast). */
+static uint32_t sim_id_by_mac(const struct sim *s, const uint8_t *mac)
+{
+	for (unsigned i = 0; i < s->n; i++)
+		if (memcmp(s->nodes[i].host->cfg.mac, mac, TV_ETH_ALEN) == 0)
+			return s->nodes[i].host->id;
+	return 0;
+}
+
+/* Report a frame leaving (SENT) or reaching (DELIVERED) node n's host to
+ * the tap; the other end is read off the frame's MAC addresses.  Node i
+ * carries host id i + 1 (also while host_new() runs, when the host sends
+ * its gratuitous ARP). */
+static void node_tap(const struct sim_node *n, enum tv_frame_fate fate, const uint8_t *frame,
+		     size_t len, tv_time now)
+{
+	const struct sim *s = n->sim;
+	struct tv_frame_info fi = {.time = now, .fate = fate};
+	uint32_t self = (uint32_t)(n - s->nodes) + 1;
+	uint32_t other = 0;
+
+	if (s->tap == NULL)
+		return;
+	if (len >= 2 * TV_ETH_ALEN)
+		other = sim_id_by_mac(s, frame + (fate == TV_FATE_SENT ? 0 : TV_ETH_ALEN));
+	fi.from = fate == TV_FATE_SENT ? self : other;
+	fi.to = fate == TV_FATE_SENT ? other : self;
+	s->tap(s->tap_ctx, frame, len, &fi);
+}
 
 static int node_tx(void *ctx, const uint8_t *frame, size_t len, tv_time now)
 {
 	struct sim_node *n = ctx;
 
+	node_tap(n, TV_FATE_SENT, frame, len, now);
 	return gate_input(n->gate, TV_DIR_OUT, frame, len, now);
 }
 
@@ -65,8 +98,10 @@ static int node_to_host(void *ctx, const uint8_t *frame, size_t len, tv_time now
 
 	/* NULL only while host_new() runs: nothing can reach it then, as
 	 * deliveries come from sim_step() alone. */
-	if (n->host != NULL)
+	if (n->host != NULL) {
+		node_tap(n, TV_FATE_DELIVERED, frame, len, now);
 		host_input(n->host, frame, len, now);
+	}
 	return 0;
 }
 
@@ -134,6 +169,7 @@ static int sim_check_new(const struct sim *s, const struct host_config *cfg)
 static struct gate *sim_gate_new(struct sim *s, struct sim_node *n, uint32_t id)
 {
 	struct gate_config gc;
+	struct gate *g;
 
 	memset(&gc, 0, sizeof(gc));
 	gc.host_id = id;
@@ -144,7 +180,10 @@ static struct gate *sim_gate_new(struct sim *s, struct sim_node *n, uint32_t id)
 	gc.bus = &s->bus;
 	gc.seed = tv_rng_next(&s->rng);
 	gc.id_source = &s->frame_ids;
-	return gate_new(&gc);
+	g = gate_new(&gc);
+	if (g != NULL)
+		gate_set_frame_tap(g, s->tap, s->tap_ctx);
+	return g;
 }
 
 int sim_add_host_config(struct sim *s, const struct host_config *cfg, struct host **out)
@@ -286,6 +325,15 @@ int sim_rule(struct sim *s, const struct host *from, const struct host *to,
 tv_time sim_now(const struct sim *s)
 {
 	return s->now;
+}
+
+void sim_set_frame_tap(struct sim *s, tv_frame_tap_fn fn, void *ctx)
+{
+	s->tap = fn;
+	s->tap_ctx = ctx;
+	wire_set_frame_tap(s->wire, fn, ctx);
+	for (unsigned i = 0; i < s->n; i++)
+		gate_set_frame_tap(s->nodes[i].gate, fn, ctx);
 }
 
 uint64_t sim_steps(const struct sim *s)

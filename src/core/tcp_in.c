@@ -651,10 +651,20 @@ static void in_fin_wait_2(struct tcb *tcb, struct tcp_seg *s)
 
 /* CLOSE-WAIT: the peer sent its FIN, so text "should not occur" and is
  * ignored; a repeated FIN is ACKed again. */
+/* Seventh step once the peer's FIN has been consumed (CLOSE-WAIT, CLOSING,
+ * LAST-ACK): new text cannot be valid and is ignored (RFC 9293 3.10.7.4),
+ * but a peer sending it is misbehaving, so it is counted and reported. */
+static void in_text_after_fin(struct tcb *tcb, const struct tcp_seg *s)
+{
+	if (s->i.len > 0 && seq_gt(s->i.seq + s->i.len, tcb->rcv_nxt))
+		tcb_drop(tcb, s, TV_CNT_TCP_DATA_AFTER_FIN, TV_RULE_DATA_AFTER_FIN);
+}
+
 static void in_close_wait(struct tcb *tcb, struct tcp_seg *s)
 {
 	if (in_sync_front(tcb, s) || !in_ack(tcb, s))
 		return;
+	in_text_after_fin(tcb, s);
 	in_fin(tcb, s);
 }
 
@@ -662,6 +672,7 @@ static void in_closing(struct tcb *tcb, struct tcp_seg *s)
 {
 	if (in_sync_front(tcb, s) || !in_ack(tcb, s))
 		return;
+	in_text_after_fin(tcb, s);
 	if (tcb_fin_acked(tcb)) {
 		tcb_set_state(tcb, TCB_TIME_WAIT, TV_RULE_FIN_ACKED, s->now);
 		tcp_time_wait_start(tcb, s->now);
@@ -673,6 +684,7 @@ static void in_last_ack(struct tcb *tcb, struct tcp_seg *s)
 {
 	if (in_sync_front(tcb, s) || !in_ack(tcb, s))
 		return;
+	in_text_after_fin(tcb, s);
 	if (tcb_fin_acked(tcb)) {
 		tcb_delete(tcb, TV_RULE_FIN_ACKED, 0, s->now);
 		return;
@@ -703,8 +715,13 @@ static void in_time_wait(struct tcb *tcb, struct tcp_seg *s)
 		tcb_timer_arm(tcb, TCB_T_2MSL, s->now + 2 * tcb->h->cfg.tcp.msl, 0, s->now);
 		return;
 	}
-	if (in_check_seq(tcb, s))
-		tcb_drop(tcb, s, TV_CNT_TCP_DROPPED, TV_RULE_NONE);
+	/* RFC 9293 3.10.7.4 fifth step puts RFC 5961 5.2's ACK range check
+	 * ahead of every state's own rule, TIME-WAIT's too: an ACK outside
+	 * [SND.UNA - MAX.SND.WND, SND.NXT] is answered (in_ack) and dropped.
+	 * Anything else acceptable is not the FIN and changes nothing. */
+	if (!in_check_seq(tcb, s) || (has(s, TV_TH_ACK) && !in_ack(tcb, s)))
+		return;
+	tcb_drop(tcb, s, TV_CNT_TCP_DROPPED, TV_RULE_NONE);
 }
 
 void tcp_in_segment(struct host *h, struct tcb *tcb, struct tcp_seg *s)

@@ -296,6 +296,12 @@ void tcp_output(struct tcb *tcb, tv_time now)
 		if (tcb->snd_nxt == tcb->iss &&
 		    (s == TCB_SYN_SENT || s == TCB_SYN_RECEIVED || s == TCB_FIN_WAIT_1))
 			out_segment(tcb, tcb->iss, TV_TH_SYN, 0, out_syn_rule(tcb), now);
+		/* RFC 9293 3.10.4: CLOSE in SYN-RECEIVED with nothing queued
+		 * forms the FIN and sends it at once, right behind the SYN;
+		 * holding it for the ACK of the SYN costs a whole RTO when
+		 * FIN-WAIT-1 drops the peer's crossing SYN,ACK as old. */
+		if (s == TCB_FIN_WAIT_1 && tcb->snd.len == 0)
+			out_data(tcb, now);
 	} else if (out_may_send_data(s)) {
 		out_data(tcb, now);
 	}

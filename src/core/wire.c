@@ -74,6 +74,8 @@ struct wire {
 	size_t limit;
 	bool verbose;
 	struct wire_stats stats;
+	tv_frame_tap_fn tap;       /* frame tap (event.h), NULL: none */
+	void *tap_ctx;
 };
 
 /* ---- frame buffers ---- */
@@ -376,6 +378,23 @@ static void wire_emit(struct wire *w, enum tv_wire_action a, unsigned from, unsi
 	tv_bus_emit(w->bus, &ev);
 }
 
+void wire_set_frame_tap(struct wire *w, tv_frame_tap_fn fn, void *ctx)
+{
+	w->tap = fn;
+	w->tap_ctx = ctx;
+}
+
+static void wire_tap(const struct wire *w, enum tv_frame_fate fate, unsigned from, unsigned to,
+		     const uint8_t *frame, size_t len, bool overflow, tv_time now)
+{
+	struct tv_frame_info fi = {.time = now, .fate = fate,
+				   .from = w->ports[from].host_id, .to = w->ports[to].host_id,
+				   .overflow = overflow};
+
+	if (w->tap != NULL)
+		w->tap(w->tap_ctx, frame, len, &fi);
+}
+
 static tv_time time_add(tv_time a, tv_time b)
 {
 	return b > TV_NEVER - 1 - a ? TV_NEVER - 1 : a + b;
@@ -431,11 +450,13 @@ static struct wire_frame *wire_copy(struct wire *w, unsigned from, unsigned to,
 	if (wire_in_flight(w) >= w->limit) {
 		w->stats.overflow++;
 		wire_emit(w, TV_WIRE_LOST, from, to, frame, len, now);
+		wire_tap(w, TV_FATE_LOST, from, to, frame, len, true, now);
 		return NULL;
 	}
 	f = frame_get(w, len);
 	if (f == NULL) {
 		w->stats.nomem++;
+		wire_tap(w, TV_FATE_LOST, from, to, frame, len, false, now);
 		return NULL;
 	}
 	f->from = (uint8_t)from;
@@ -456,12 +477,14 @@ static void wire_carry(struct wire *w, unsigned from, unsigned to, const uint8_t
 	if (im->loss_ppm && tv_rng_chance(&w->rng, im->loss_ppm)) {
 		w->stats.lost++;
 		wire_emit(w, TV_WIRE_LOST, from, to, frame, len, now);
+		wire_tap(w, TV_FATE_LOST, from, to, frame, len, false, now);
 		return;
 	}
 	if (im->dup_ppm && tv_rng_chance(&w->rng, im->dup_ppm)) {
 		copies = 2;
 		w->stats.duplicated++;
 		wire_emit(w, TV_WIRE_DUPLICATED, from, to, frame, len, now);
+		wire_tap(w, TV_FATE_DUPLICATED, from, to, frame, len, false, now);
 	}
 	at = wire_arrival(w, d, im, now);
 	while (copies-- > 0) {

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "core/host.h"
+#include "core/sim.h"
 #include "core/tcp.h"
 #include "i18n.h"
 #include "out/text.h"
@@ -104,6 +105,17 @@ int text_add_host(struct text_out *t, uint32_t id, const char *name, uint32_t ad
 	return 0;
 }
 
+int text_add_sim_hosts(struct text_out *t, const struct sim *s)
+{
+	int err = 0;
+
+	for (unsigned i = 0; i < sim_host_count(s) && err == 0; i++) {
+		const struct host *h = sim_host_at(s, i);
+		err = text_add_host(t, h->id, h->cfg.name, h->cfg.addr);
+	}
+	return err;
+}
+
 void text_set_absolute(struct text_out *t, bool absolute)
 {
 	t->absolute = absolute;
@@ -121,12 +133,19 @@ unsigned long text_lines(const struct text_out *t)
 
 /* ---- names ---- */
 
-static const char *host_name(const struct text_out *t, uint32_t id)
+const char *text_host_name(const struct text_out *t, uint32_t id)
 {
 	for (unsigned i = 0; i < t->nhosts; i++)
 		if (t->hosts[i].id == id)
 			return t->hosts[i].name;
-	return "?";
+	return NULL;
+}
+
+static const char *host_name(const struct text_out *t, uint32_t id)
+{
+	const char *name = text_host_name(t, id);
+
+	return name ? name : "?";
 }
 
 /* Name of the host with that address, or the dotted quad (in buf). */
@@ -171,6 +190,17 @@ static const struct flow *flow_find(const struct text_out *t, uint32_t saddr, ui
 		return NULL;
 	f = flow_slot(t->flows, t->cap, saddr, sport, daddr, dport);
 	return f->used ? f : NULL;
+}
+
+bool text_seq_base(const struct text_out *t, uint32_t saddr, uint16_t sport, uint32_t daddr,
+		   uint16_t dport, uint32_t *isn)
+{
+	const struct flow *f = flow_find(t, saddr, sport, daddr, dport);
+
+	if (f == NULL || !f->has_isn)
+		return false;
+	*isn = f->isn;
+	return true;
 }
 
 static bool flow_grow(struct text_out *t)
@@ -476,6 +506,13 @@ static void fmt_timer(const struct text_out *t, struct line *l, const struct tv_
 		put_time(l, ev->u.timer.deadline);
 	} else {
 		line_add(l, "%s", ev->type == TV_EV_TIMER_FIRE ? _(" fired") : _(" cancelled"));
+		/* A timer fires at its deadline; a cancelled one says what it
+		 * would have done. */
+		if (ev->type == TV_EV_TIMER_CANCEL && ev->u.timer.deadline != 0 &&
+		    ev->u.timer.deadline != TV_NEVER) {
+			line_add(l, _(", was due at "));
+			put_time(l, ev->u.timer.deadline);
+		}
 	}
 	if (ev->u.timer.count)
 		line_add(l, " (#%" PRIu32 ")", ev->u.timer.count);

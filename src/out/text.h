@@ -40,6 +40,7 @@
 	 TEXT_BIT(TV_EV_WIRE) | TEXT_BIT(TV_EV_NOTE))
 #define TEXT_MASK_ALL ((1u << TV_EV_TYPE_COUNT) - 1)
 
+struct sim;
 struct text_out;
 
 /* Lines go to fp (NULL: only text_format is used).  NULL if out of memory. */
@@ -49,7 +50,6 @@ void text_free(struct text_out *t);
 /* Name a host: its id (as in events) and address print as name. */
 int text_add_host(struct text_out *t, uint32_t id, const char *name, uint32_t addr);
 /* text_add_host() for every host of the sim (call after adding them). */
-struct sim;
 int text_add_sim_hosts(struct text_out *t, const struct sim *s);
 void text_set_absolute(struct text_out *t, bool absolute);
 void text_set_mask(struct text_out *t, unsigned mask);

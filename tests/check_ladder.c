@@ -1,0 +1,303 @@
+/*
+ * check_ladder.c - the ladder diagram, drawn from a real run (handshake,
+ * a line echoed, four-way close, TIME-WAIT): lanes, arrows in order,
+ * states where they change, short arrows for dropped segments, marks for
+ * retransmissions and segments in flight, ascii mode, the width, and the
+ * same bytes for the same run.  Box drawing needs a UTF-8 locale:
+ * C.UTF-8 is set for the whole program.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <check.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "out/ladder.h"
+#include "out/util.h"
+#include "out_fixture.h"
+
+struct lrun {
+	struct ofx f;
+	struct ladder *l;
+	struct ofx_capture cap;
+};
+
+static void lrun_setup(struct lrun *r)
+{
+	ofx_setup(&r->f, 1);
+	r->l = ladder_new();
+	ck_assert_ptr_nonnull(r->l);
+	ck_assert_int_eq(ladder_add_sim_hosts(r->l, r->f.sim), 0);
+	ck_assert_int_eq(tv_bus_add(sim_bus(r->f.sim), ladder_sink, r->l), 0);
+	ofx_capture_open(&r->cap);
+}
+
+static const char *lrun_print(struct lrun *r)
+{
+	ck_assert_int_eq(ladder_print(r->l, r->cap.fp), 0);
+	return ofx_capture_text(&r->cap);
+}
+
+static void lrun_teardown(struct lrun *r)
+{
+	tv_bus_remove(sim_bus(r->f.sim), ladder_sink, r->l);
+	ofx_capture_close(&r->cap);
+	ladder_free(r->l);
+	ofx_teardown(&r->f);
+}
+
+/* The line of text containing `needle`, copied into buf ("" if none). */
+static const char *line_with(const char *text, const char *needle, char *buf, size_t size)
+{
+	const char *p = strstr(text, needle), *b, *e;
+
+	buf[0] = '\0';
+	if (p == NULL)
+		return buf;
+	for (b = p; b > text && b[-1] != '\n'; b--)
+		;
+	e = strchr(p, '\n');
+	if (e == NULL)
+		e = p + strlen(p);
+	snprintf(buf, size, "%.*s", (int)(e - b), b);
+	return buf;
+}
+
+START_TEST(test_handshake_arrows_in_order_with_states)
+{
+	struct lrun r;
+	const char *t, *syn, *synack, *ack;
+	char line[512];
+
+	lrun_setup(&r);
+	ofx_run(&r.f);
+	t = lrun_print(&r);
+	ck_assert_uint_eq(ladder_count(r.l), 1);
+	ck_assert_ptr_nonnull(strstr(t, "Connection 1: A 10.0.0.1:"));
+	ck_assert_ptr_nonnull(strstr(t, "10.0.0.2:7"));
+	syn = strstr(t, "─ SYN seq=0 len=0 ─");
+	synack = strstr(t, "─ SYN,ACK seq=0 ack=1 len=0 ─");
+	ack = strstr(t, "─ ACK seq=1 ack=1 len=0 ─");
+	ck_assert_ptr_nonnull(syn);
+	ck_assert(synack > syn && ack > synack);
+	/* The opener is on the left: SYN goes right, SYN,ACK comes back. */
+	line_with(t, "SYN seq=0 len=0", line, sizeof(line));
+	ck_assert_ptr_nonnull(strstr(line, "SYN-SENT ├"));
+	ck_assert_ptr_nonnull(strstr(line, "▶│ SYN-RECEIVED"));
+	line_with(t, "SYN,ACK seq=0 ack=1", line, sizeof(line));
+	ck_assert_ptr_nonnull(strstr(line, "ESTABLISHED │◀"));
+	ck_assert_ptr_nonnull(strstr(line, "─┤"));
+	line_with(t, "ACK seq=1 ack=1 len=0", line, sizeof(line));
+	ck_assert_ptr_nonnull(strstr(line, "▶│ ESTABLISHED"));
+	/* The lanes start with the states before the first change. */
+	line_with(t, "┬", line, sizeof(line));
+	ck_assert_ptr_nonnull(strstr(line, "CLOSED ┬"));
+	ck_assert_ptr_nonnull(strstr(line, "┬ LISTEN"));
+	lrun_teardown(&r);
+}
+END_TEST
+
+START_TEST(test_four_way_close_shows_time_wait_and_2msl_gap)
+{
+	struct lrun r;
+	const char *t, *fin1, *fin2;
+	char line[512];
+
+	lrun_setup(&r);
+	ofx_run(&r.f);
+	t = lrun_print(&r);
+	fin1 = strstr(t, "FIN,ACK seq=16 ack=16");
+	fin2 = strstr(t, "FIN,ACK seq=16 ack=17");
+	ck_assert_ptr_nonnull(fin1);
+	ck_assert_ptr_nonnull(fin2);
+	ck_assert(fin2 > fin1);
+	line_with(t, "FIN,ACK seq=16 ack=16", line, sizeof(line));
+	ck_assert_ptr_nonnull(strstr(line, "FIN-WAIT-1 ├"));
+	ck_assert_ptr_nonnull(strstr(line, "│ CLOSE-WAIT"));
+	line_with(t, "FIN,ACK seq=16 ack=17", line, sizeof(line));
+	ck_assert_ptr_nonnull(strstr(line, "TIME-WAIT │◀"));
+	ck_assert_ptr_nonnull(strstr(line, "┤ LAST-ACK"));
+	/* 2 MSL of quiet, then A's TCB goes. */
+	ck_assert_ptr_nonnull(strstr(t, "┆          (240 s later)"));
+	line_with(t, "240.", line, sizeof(line));
+	ck_assert_ptr_nonnull(strstr(line, "CLOSED │"));
+	lrun_teardown(&r);
+}
+END_TEST
+
+START_TEST(test_ascii_mode_writes_only_ascii)
+{
+	struct lrun r;
+	const char *t;
+
+	lrun_setup(&r);
+	ladder_set_ascii(r.l, true);
+	ofx_drop_next(&r.f, r.f.b, r.f.a, TV_TH_SYN | TV_TH_ACK);
+	ofx_run(&r.f);
+	t = lrun_print(&r);
+	ck_assert_ptr_nonnull(strstr(t, "SYN-SENT +----"));
+	ck_assert_ptr_nonnull(strstr(t, "- SYN seq=0 len=0 ----"));
+	ck_assert_ptr_nonnull(strstr(t, "| dropped x- SYN,ACK seq=0 ack=1 -"));
+	ck_assert_ptr_nonnull(strstr(t, "* SYN,ACK"));
+	for (const unsigned char *p = (const unsigned char *)t; *p; p++)
+		ck_assert_msg(*p < 0x80, "byte 0x%02x at %zu", *p, (size_t)(p - (const unsigned char *)t));
+	lrun_teardown(&r);
+}
+END_TEST
+
+static void check_width(const char *t, size_t width)
+{
+	char line[1024];
+	size_t longest = 0;
+
+	for (const char *p = t; *p;) {
+		const char *e = strchr(p, '\n');
+		size_t n = e ? (size_t)(e - p) : strlen(p), w;
+		snprintf(line, sizeof(line), "%.*s", (int)n, p);
+		w = out_width(line);
+		ck_assert_msg(w <= width, "%zu columns: %s", w, line);
+		if (w > longest)
+			longest = w;
+		p += n + (e != NULL);
+	}
+	/* The diagram uses the room it has. */
+	ck_assert_uint_ge(longest, width - 2);
+}
+
+START_TEST(test_lines_fit_the_width)
+{
+	struct lrun r;
+
+	lrun_setup(&r);
+	ofx_drop_next(&r.f, r.f.b, r.f.a, TV_TH_SYN | TV_TH_ACK);
+	ofx_run(&r.f);
+	check_width(lrun_print(&r), LADDER_WIDTH_DEFAULT);
+	ofx_capture_close(&r.cap);
+	ofx_capture_open(&r.cap);
+	ladder_set_width(r.l, 120);
+	check_width(lrun_print(&r), 120);
+	lrun_teardown(&r);
+}
+END_TEST
+
+START_TEST(test_dropped_segment_stops_short_with_x_and_rexmit_is_marked)
+{
+	struct lrun r;
+	const char *t;
+	char line[512];
+
+	lrun_setup(&r);
+	ofx_drop_next(&r.f, r.f.b, r.f.a, TV_TH_SYN | TV_TH_ACK);
+	ofx_run(&r.f);
+	t = lrun_print(&r);
+	line_with(t, "─ SYN,ACK seq=0 ack=1 ─", line, sizeof(line));
+	/* Going left, stopped short of A's lane: an x, no head. */
+	ck_assert_ptr_nonnull(strstr(line, "│ dropped ✗─"));
+	ck_assert_ptr_null(strstr(line, "◀"));
+	/* B resends it after its RTO; this time it arrives. */
+	line_with(t, "↻ SYN,ACK seq=0 ack=1", line, sizeof(line));
+	ck_assert_ptr_nonnull(strstr(line, "ESTABLISHED │◀"));
+	ck_assert_ptr_nonnull(strstr(t, "↻    a retransmission"));
+	ck_assert_ptr_nonnull(strstr(t, "✗    stops short: lost on the wire or dropped by a gate"));
+	lrun_teardown(&r);
+}
+END_TEST
+
+START_TEST(test_printed_midway_a_held_segment_is_in_flight)
+{
+	struct lrun r;
+	const char *t;
+	char line[512];
+
+	lrun_setup(&r);
+	gate_set_mode(sim_gate(r.f.sim, r.f.b), GATE_HOLD);
+	ofx_start(&r.f);
+	sim_run_until_quiet(r.f.sim, TV_SEC(1));
+	ck_assert_uint_eq(gate_held_count(sim_gate(r.f.sim, r.f.b)), 1);
+	t = lrun_print(&r);
+	line_with(t, "SYN seq=0 len=0", line, sizeof(line));
+	ck_assert_ptr_nonnull(strstr(line, "SYN-SENT ├┄"));
+	ck_assert_ptr_nonnull(strstr(line, "┄▶│"));
+	ck_assert_ptr_nonnull(strstr(t, "not arrived (yet)"));
+	lrun_teardown(&r);
+}
+END_TEST
+
+START_TEST(test_same_run_draws_the_same_bytes)
+{
+	struct lrun r1, r2;
+
+	lrun_setup(&r1);
+	ofx_drop_next(&r1.f, r1.f.b, r1.f.a, TV_TH_SYN | TV_TH_ACK);
+	ofx_run(&r1.f);
+	lrun_setup(&r2);
+	ofx_drop_next(&r2.f, r2.f.b, r2.f.a, TV_TH_SYN | TV_TH_ACK);
+	ofx_run(&r2.f);
+	ck_assert_str_eq(lrun_print(&r1), lrun_print(&r2));
+	lrun_teardown(&r1);
+	lrun_teardown(&r2);
+}
+END_TEST
+
+START_TEST(test_absolute_mode_labels_raw_sequence_numbers)
+{
+	struct lrun r;
+	const char *t;
+
+	lrun_setup(&r);
+	ladder_set_absolute(r.l, true);
+	ofx_run(&r.f);
+	t = lrun_print(&r);
+	ck_assert_ptr_null(strstr(t, "SYN seq=0 len=0"));
+	ck_assert_ptr_nonnull(strstr(t, "SYN seq="));
+	lrun_teardown(&r);
+}
+END_TEST
+
+START_TEST(test_display_width_counts_cjk_as_two_columns)
+{
+	char buf[64];
+
+	ck_assert_uint_eq(out_width("ESTABLISHED"), 11);
+	ck_assert_uint_eq(out_width("已建立"), 6);
+	ck_assert_uint_eq(out_width("├──▶│"), 5);
+	/* Cut by columns, never inside a character. */
+	ck_assert_uint_eq(out_fit("已建立连接", 5, "…", buf, sizeof(buf)), 5);
+	ck_assert_str_eq(buf, "已建…");
+	ck_assert_uint_eq(out_fit("ab", 5, "…", buf, sizeof(buf)), 2);
+	ck_assert_str_eq(buf, "ab");
+}
+END_TEST
+
+static Suite *ladder_suite(void)
+{
+	Suite *s = suite_create("ladder");
+	TCase *c = tcase_create("ladder");
+
+	tcase_add_test(c, test_handshake_arrows_in_order_with_states);
+	tcase_add_test(c, test_four_way_close_shows_time_wait_and_2msl_gap);
+	tcase_add_test(c, test_ascii_mode_writes_only_ascii);
+	tcase_add_test(c, test_lines_fit_the_width);
+	tcase_add_test(c, test_dropped_segment_stops_short_with_x_and_rexmit_is_marked);
+	tcase_add_test(c, test_printed_midway_a_held_segment_is_in_flight);
+	tcase_add_test(c, test_same_run_draws_the_same_bytes);
+	tcase_add_test(c, test_absolute_mode_labels_raw_sequence_numbers);
+	tcase_add_test(c, test_display_width_counts_cjk_as_two_columns);
+	suite_add_tcase(s, c);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr;
+	int failed;
+
+	if (setlocale(LC_ALL, "C.UTF-8") == NULL)
+		setlocale(LC_ALL, "en_US.UTF-8");
+	sr = srunner_create(ladder_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
