@@ -255,6 +255,52 @@ START_TEST(test_absolute_mode_labels_raw_sequence_numbers)
 }
 END_TEST
 
+static void ignore_cb(void *ctx, struct tv_sock *s, enum tv_sock_event ev, int err)
+{
+	(void)ctx;
+	(void)s;
+	(void)ev;
+	(void)err;
+}
+
+START_TEST(test_rst_from_a_closed_port_ends_the_diagram)
+{
+	struct lrun r;
+	struct tv_sock *sk = NULL;
+	const char *t;
+	char line[512];
+
+	lrun_setup(&r);
+	ck_assert_int_eq(sock_connect(r.f.a, OFX_ADDR_B, 81, 0, ignore_cb, NULL, &sk,
+				      sim_now(r.f.sim)),
+			 0);
+	sim_run_until_quiet(r.f.sim, TV_SEC(10));
+	t = lrun_print(&r);
+	ck_assert_ptr_nonnull(strstr(t, "→ B 10.0.0.2:81"));
+	/* B has no TCB: its lane has no state, only the answer. */
+	line_with(t, "─ SYN seq=0 len=0 ─", line, sizeof(line));
+	ck_assert_ptr_nonnull(strstr(line, "SYN-SENT ├"));
+	line_with(t, "RST,ACK seq=0 ack=1", line, sizeof(line));
+	ck_assert_ptr_nonnull(strstr(line, "CLOSED │◀"));
+	ck_assert_uint_eq(ladder_count(r.l), 1);
+	/* A second attempt from the same port is a diagram of its own. */
+	uint16_t port = sock_local_port(sk);
+	ck_assert_uint_ne(port, 0);
+	sock_close(sk, sim_now(r.f.sim));
+	ck_assert_int_eq(sock_connect(r.f.a, OFX_ADDR_B, 81, port, ignore_cb, NULL, &sk,
+				      sim_now(r.f.sim)),
+			 0);
+	sim_run_until_quiet(r.f.sim, TV_SEC(10));
+	sock_close(sk, sim_now(r.f.sim));
+	ofx_capture_close(&r.cap);
+	ofx_capture_open(&r.cap);
+	t = lrun_print(&r);
+	ck_assert_uint_eq(ladder_count(r.l), 2);
+	ck_assert_ptr_nonnull(strstr(t, "Connection 2: A 10.0.0.1:"));
+	lrun_teardown(&r);
+}
+END_TEST
+
 START_TEST(test_display_width_counts_cjk_as_two_columns)
 {
 	char buf[64];
@@ -283,6 +329,7 @@ static Suite *ladder_suite(void)
 	tcase_add_test(c, test_printed_midway_a_held_segment_is_in_flight);
 	tcase_add_test(c, test_same_run_draws_the_same_bytes);
 	tcase_add_test(c, test_absolute_mode_labels_raw_sequence_numbers);
+	tcase_add_test(c, test_rst_from_a_closed_port_ends_the_diagram);
 	tcase_add_test(c, test_display_width_counts_cjk_as_two_columns);
 	suite_add_tcase(s, c);
 	return s;

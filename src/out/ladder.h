@@ -33,7 +33,7 @@
  * row of the segment it sends.
  * Long quiet spells (over a second by default) get a row saying how long.
  *
- * Box drawing by default; ascii mode draws with | + - < > x only.  The
+ * Box drawing by default; ascii mode draws with ASCII only.  The
  * diagram is fitted to a width (80 columns by default), measuring text
  * by display width (wcswidth, so CJK annotations align; call setlocale
  * first).  Only text from the run and a few translated words appear: the
