@@ -23,6 +23,7 @@
 #include "core/sock.h"
 #include "i18n.h"
 #include "out/text.h"
+#include "run.h"
 
 static void usage(FILE *out)
 {
@@ -31,6 +32,10 @@ static void usage(FILE *out)
 	fputs(_("Commands:\n"), out);
 	fputs(_("  demo         run the built-in two-host demo headless and print every\n"
 		"               segment and state change\n"), out);
+	fprintf(out, _("  run          run command scripts or lessons headless: transcript,\n"
+		       "               ladder diagrams, expectations (see '%s run --help')\n"),
+		PACKAGE);
+	fputs(_("  lessons      list the built-in lessons\n"), out);
 	fputs(_("\nOptions:\n"), out);
 	fputs(_("  -h, --help     show this help and exit\n"), out);
 	fputs(_("  -V, --version  show the version and exit\n"), out);
@@ -261,6 +266,10 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "demo") == 0)
 		return cmd_demo(argc - 1, argv + 1);
+	if (strcmp(argv[1], "run") == 0)
+		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(argv[1], "lessons") == 0)
+		return cmd_lessons(argc - 1, argv + 1);
 	fprintf(stderr, _("%s: unknown command '%s'; try '%s --help'\n"), PACKAGE, argv[1],
 		PACKAGE);
 	return 2;

@@ -114,3 +114,16 @@ tests_check_json_LDADD = $(OUT_LIBS)
 tests_check_pcap_SOURCES = tests/check_pcap.c $(OUT_FIXTURE)
 tests_check_pcap_CFLAGS = $(TEST_CFLAGS)
 tests_check_pcap_LDADD = $(OUT_LIBS)
+
+# The command language: parser, executor, raw peer, fuzzing.
+check_PROGRAMS += tests/check_script
+tests_check_script_SOURCES = tests/check_script.c
+tests_check_script_CFLAGS = $(TEST_CFLAGS)
+tests_check_script_LDADD = src/script/libtvscript.a $(TEST_LIBS) $(LIBINTL)
+
+# End to end: `tcpviz run` and `tcpviz lessons` on small scripts.
+TESTS += tests/run_scripts.sh
+EXTRA_DIST += tests/run_scripts.sh tests/scripts/pass-handshake.tvs \
+	tests/scripts/pass-peer.tvs tests/scripts/pass-gate.tvs \
+	tests/scripts/fail-state.tvs tests/scripts/fail-peer.tvs \
+	tests/scripts/error-parse.tvs tests/scripts/error-runtime.tvs

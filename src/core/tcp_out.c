@@ -488,7 +488,11 @@ uint16_t tcp_rcv_window(struct tcb *tcb, bool syn)
  * advertised has become small compared with what we could offer now -
  * at most half the buffer, and the new window at least twice it (the
  * rule Linux uses) - or when it was zero and has opened past the SWS
- * threshold.  Otherwise the new window rides on the next ACK.
+ * threshold.  Otherwise the new window rides on the next ACK.  What we
+ * could offer is limited by the window field (65535 << our shift): a
+ * buffer larger than that cannot be announced, so it is no reason for
+ * an update (without that cap, every read on a connection without
+ * window scaling sent an ACK at once and defeated the delayed ACK).
  */
 void tcp_rcv_window_update(struct tcb *tcb, tv_time now)
 {
@@ -498,7 +502,7 @@ void tcp_rcv_window_update(struct tcb *tcb, tv_time now)
 	    (s != TCB_ESTABLISHED && s != TCB_FIN_WAIT_1 && s != TCB_FIN_WAIT_2))
 		return;
 	uint32_t cur = seq_gt(tcb->rcv_adv, tcb->rcv_nxt) ? tcb->rcv_adv - tcb->rcv_nxt : 0;
-	uint32_t space = tcp_rcv_space(tcb);
+	uint32_t space = min_u32(tcp_rcv_space(tcb), 65535u << (tcb->ws_ok ? tcb->rcv_wscale : 0));
 	if (space <= cur || space - cur < min_u32(tcb->rcv.cap / 2, tcb->rcv_mss))
 		return; /* receiver SWS avoidance would not move the edge */
 	if (cur == 0 || (cur <= tcb->rcv.cap / 2 && space >= 2 * cur))

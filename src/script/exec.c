@@ -93,7 +93,7 @@ static struct tcb *sx_other_end(struct script *sc, const struct tcb *tcb, struct
 	return NULL;
 }
 
-static const char *sx_name_of(struct script *sc, const struct host *h, uint32_t id)
+const char *sx_name_of(struct script *sc, const struct host *h, uint32_t id)
 {
 	for (struct sconn *c = sc->conns; c != NULL; c = c->next)
 		if (c->h == h && c->id == id)
@@ -155,13 +155,37 @@ struct host *sx_need_host(struct script *sc, const struct script_ref *ref)
 	return NULL;
 }
 
+/* The listener that will give this name to a connection it accepts. */
+struct sconn *sx_future_child(struct script *sc, const char *name)
+{
+	for (struct sconn *l = sc->conns; l != NULL; l = l->next) {
+		const char *base = l->child[0] ? l->child : l->name;
+		size_t n = strlen(base);
+		char *end;
+		if (!l->listener || l->sk == NULL)
+			continue;
+		if (l->child[0] && l->nchild == 0 && strcmp(name, l->child) == 0)
+			return l;
+		if (strncmp(name, base, n) != 0 || name[n] != '.' || name[n + 1] < '1' ||
+		    name[n + 1] > '9')
+			continue;
+		unsigned long k = strtoul(name + n + 1, &end, 10);
+		if (*end == '\0' && k > l->nchild)
+			return l;
+	}
+	return NULL;
+}
+
 struct sconn *sx_need_conn(struct script *sc, const struct script_ref *ref)
 {
-	struct sconn *c = sx_conn(sc, ref->name);
+	struct sconn *c = sx_conn(sc, ref->name), *l;
 
 	if (c != NULL)
 		return c;
-	if (sx_host(sc, ref->name) != NULL)
+	if ((l = sx_future_child(sc, ref->name)) != NULL)
+		sx_fail(sc, ref->col, _("no connection named '%s' yet: listener '%s' has not accepted it"),
+			ref->name, l->name);
+	else if (sx_host(sc, ref->name) != NULL)
 		sx_error(sc, ref->col, _("'%s' is a host, not a connection"), ref->name);
 	else
 		sx_error(sc, ref->col, _("no connection named '%s'"), ref->name);
@@ -228,6 +252,11 @@ static uint32_t sx_auto_addr(struct script *sc)
 }
 
 /* ---- connections ---- */
+
+static bool name_free(struct script *sc, const char *name)
+{
+	return !sx_host(sc, name) && !sx_conn(sc, name) && !sx_peer(sc, name);
+}
 
 struct tcb *sx_tcb_by_id(struct host *h, uint32_t id)
 {
@@ -352,10 +381,6 @@ static int conn_flush(struct sconn *c)
 	return 0;
 }
 
-static bool name_free(struct script *sc, const char *name)
-{
-	return !sx_host(sc, name) && !sx_conn(sc, name) && !sx_peer(sc, name);
-}
 
 /* The name of a listener's next accepted connection: its `accept` name,
  * then NAME.2, NAME.3...; or LISTENER.1, LISTENER.2... */
@@ -372,23 +397,59 @@ static void child_name(struct script *sc, struct sconn *l, char *buf, size_t siz
 	} while (!name_free(sc, buf));
 }
 
+/* The connection id of the child a listener would hand out next (the
+ * head of its ready list, tcb.h; read only), 0 if none is ready. */
+static uint32_t listener_next_ready(struct sconn *l)
+{
+	struct tcb *lt = sk_tcb(l->sk);
+	struct tcb_link *first;
+
+	if (lt->lst == NULL || (first = lt->lst->ready.next) == &lt->lst->ready)
+		return 0;
+	return ((struct tcb *)((char *)first - offsetof(struct tcb, link)))->id;
+}
+
+/* The record named when the child's SYN arrived, if there is one. */
+static struct sconn *pending_child(struct script *sc, struct host *h, uint32_t id)
+{
+	for (struct sconn *c = sc->conns; c != NULL; c = c->next)
+		if (c->pending && c->h == h && c->id == id)
+			return c;
+	return NULL;
+}
+
+/* Accept the next ready child into its record (named when its SYN came,
+ * or now: `name`, or the listener's next child name). */
 static int conn_accept_one(struct sconn *l, const char *name, struct sconn **out)
 {
 	struct script *sc = l->sc;
-	struct sconn *c = conn_new(sc, name, l->h);
+	uint32_t id = listener_next_ready(l);
+	struct sconn *c;
+	char auto_name[SCRIPT_NAME_MAX];
 	struct tv_sock *sk;
 	int r;
 
-	if (c == NULL)
-		return TV_ENOMEM;
+	if (id == 0)
+		return TV_EAGAIN;
+	c = pending_child(sc, l->h, id);
+	if (c != NULL && name != NULL)
+		snprintf(c->name, sizeof(c->name), "%s", name);
+	if (c == NULL) {
+		if (name == NULL)
+			child_name(sc, l, auto_name, sizeof(auto_name));
+		if ((c = conn_new(sc, name ? name : auto_name, l->h)) == NULL)
+			return TV_ENOMEM;
+		c->autoread = l->autoread;
+	}
 	r = sock_accept(l->sk, conn_cb, c, &sk, sim_now(sc->sim));
 	if (r != 0) {
-		conn_unlink(sc, c);
+		if (!c->pending)
+			conn_unlink(sc, c);
 		return r;
 	}
 	c->sk = sk;
 	c->id = sock_conn_id(sk);
-	c->autoread = l->autoread;
+	c->pending = false;
 	if (out)
 		*out = c;
 	return 0;
@@ -396,16 +457,29 @@ static int conn_accept_one(struct sconn *l, const char *name, struct sconn **out
 
 static void conn_accept_all(struct sconn *l)
 {
-	char name[SCRIPT_NAME_MAX];
-	unsigned before;
+	while (l->sk != NULL && conn_accept_one(l, NULL, NULL) == 0)
+		;
+}
 
-	while (l->sk != NULL) {
-		before = l->nchild;
-		child_name(l->sc, l, name, sizeof(name));
-		if (conn_accept_one(l, name, NULL) != 0) {
-			l->nchild = before;
+/* A SYN reached a listener: name the new half-open connection at once,
+ * so a script can watch it in SYN-RECEIVED (its SYN-ACK, its timers)
+ * before it is accepted. */
+static void child_born(struct script *sc, const struct tv_event *ev)
+{
+	char name[SCRIPT_NAME_MAX];
+	struct sconn *c;
+
+	for (struct sconn *l = sc->conns; l != NULL; l = l->next) {
+		if (!l->listener || l->sk == NULL || l->h->id != ev->host ||
+		    sock_local_port(l->sk) != ev->tuple.lport)
+			continue;
+		child_name(sc, l, name, sizeof(name));
+		if ((c = conn_new(sc, name, l->h)) == NULL)
 			return;
-		}
+		c->id = ev->conn;
+		c->pending = true;
+		c->autoread = l->autoread;
+		return;
 	}
 }
 
@@ -544,12 +618,14 @@ static enum script_status params_conn(struct script *sc, struct sconn *c,
 		if (param_sockopt(p->id, &opt, &invert) != 0)
 			return sx_error(sc, p->col, _("'%s' is a host parameter; set it on the host"),
 					val_param_name(p->id));
+		if (c->pending)
+			return sx_fail(sc, p->col, _("'%s' has not been accepted yet"), c->name);
 		if (c->sk == NULL)
 			return sx_error(sc, p->col, _("'%s' was closed; its parameters cannot change"),
 					c->name);
 		int r = sock_setopt(c->sk, opt, invert ? !p->value : p->value);
 		if (r == TV_ESTATE)
-			return sx_fail(sc, p->col, _("'%s' can only be set before the connection opens (use 'with %s ...' on connect or listen)"),
+			return sx_error(sc, p->col, _("'%s' can only be set before the connection opens (use 'with %s ...' on connect or listen)"),
 				       val_param_name(p->id), val_param_name(p->id));
 		if (r != 0)
 			return sx_fail(sc, p->col, _("setting '%s' failed: %s"), val_param_name(p->id),
@@ -582,6 +658,8 @@ static enum script_status exec_set(struct script *sc, const struct script_cmd *c
 
 /* ---- hosts and the wire ---- */
 
+static void gate_hold_dir(struct script *sc, struct host *h, enum tv_dir dir, bool hold);
+
 static enum script_status exec_seed(struct script *sc, const struct script_cmd *cmd)
 {
 	if (sc->cfg.seed_fixed || cmd->n == sc->cfg.seed)
@@ -604,6 +682,10 @@ static enum script_status exec_host(struct script *sc, const struct script_cmd *
 	if (cmd->has_mac)
 		memcpy(hc.mac, cmd->mac, 6);
 	hc.tcp = sc->defaults;
+	/* Named before it exists: a new host announces itself (gratuitous
+	 * ARP) from inside sim_add_host_config, under id count + 1. */
+	if (sc->cfg.on_endpoint)
+		sc->cfg.on_endpoint(sc->cfg.ctx, sim_host_count(sc->sim) + 1, hc.name, addr);
 	r = sim_add_host_config(sc->sim, &hc, &h);
 	if (r == TV_EEXIST)
 		return sx_error(sc, 0, "%s", _("that MAC address is already on the wire"));
@@ -613,9 +695,9 @@ static enum script_status exec_host(struct script *sc, const struct script_cmd *
 	if (r != 0)
 		return sx_error(sc, 0, _("cannot add host '%s': %s"), cmd->a.name, _(tv_strerror(r)));
 	if (sc->hold_all)
-		gate_set_mode(sim_gate(sc->sim, h), GATE_HOLD);
+		gate_hold_dir(sc, h, TV_DIR_OUT, true);
 	peer_host_added(sc, h);
-	if (sc->cfg.on_endpoint)
+	if (sc->cfg.on_endpoint && h->id != sim_host_count(sc->sim))
 		sc->cfg.on_endpoint(sc->cfg.ctx, h->id, h->cfg.name, h->cfg.addr);
 	return SCRIPT_OK;
 }
@@ -698,7 +780,7 @@ static enum script_status exec_listen(struct script *sc, const struct script_cmd
 
 	if (h == NULL)
 		return SCRIPT_ERROR;
-	if (name.name[0] == '\0')
+	while (name.name[0] == '\0' || (cmd->a.name[0] == '\0' && !name_free(sc, name.name)))
 		snprintf(name.name, sizeof(name.name), "l%u", ++sc->nlisten);
 	if (sx_check_new_name(sc, &name) != SCRIPT_OK)
 		return SCRIPT_ERROR;
@@ -731,24 +813,18 @@ static enum script_status exec_accept(struct script *sc, const struct script_cmd
 {
 	struct sconn *l = sx_need_conn(sc, &cmd->a);
 	char name[SCRIPT_NAME_MAX];
-	unsigned before;
 	int r;
 
 	if (l == NULL)
 		return SCRIPT_ERROR;
 	if (!l->listener || l->sk == NULL)
 		return sx_error(sc, cmd->a.col, _("'%s' is not an open listener"), l->name);
-	before = l->nchild;
 	if (cmd->b.name[0] != '\0') {
 		if (sx_check_new_name(sc, &cmd->b) != SCRIPT_OK)
 			return SCRIPT_ERROR;
 		snprintf(name, sizeof(name), "%s", cmd->b.name);
-	} else {
-		child_name(sc, l, name, sizeof(name));
 	}
-	r = conn_accept_one(l, name, NULL);
-	if (r != 0)
-		l->nchild = before;
+	r = conn_accept_one(l, cmd->b.name[0] ? name : NULL, NULL);
 	if (r == TV_EAGAIN)
 		return sx_fail(sc, 0, _("no connection is waiting to be accepted on '%s'"), l->name);
 	return r != 0 ? sock_failed(sc, "accept", l->name, r) : SCRIPT_OK;
@@ -782,7 +858,7 @@ static enum script_status exec_connect(struct script *sc, const struct script_cm
 
 	if (h == NULL || dest_addr(sc, &cmd->dest, &raddr) != SCRIPT_OK)
 		return SCRIPT_ERROR;
-	if (name.name[0] == '\0')
+	while (name.name[0] == '\0' || (cmd->a.name[0] == '\0' && !name_free(sc, name.name)))
 		snprintf(name.name, sizeof(name.name), "c%u", ++sc->nconnect);
 	if (sx_check_new_name(sc, &name) != SCRIPT_OK)
 		return SCRIPT_ERROR;
@@ -818,6 +894,10 @@ static struct sconn *need_open_conn(struct script *sc, const struct script_ref *
 		return NULL;
 	if (c->listener) {
 		sx_error(sc, ref->col, _("'%s' is a listener; use its accepted connections"), c->name);
+		return NULL;
+	}
+	if (c->pending) {
+		sx_fail(sc, ref->col, _("'%s' has not been accepted yet"), c->name);
 		return NULL;
 	}
 	if (c->sk == NULL) {
@@ -881,6 +961,8 @@ static enum script_status exec_close(struct script *sc, const struct script_cmd 
 
 	if (c == NULL)
 		return SCRIPT_ERROR;
+	if (c->pending)
+		return sx_fail(sc, cmd->a.col, _("'%s' has not been accepted yet"), c->name);
 	if (c->sk == NULL)
 		return sx_error(sc, cmd->a.col, _("'%s' was already closed or aborted"), c->name);
 	if (cmd->kind == SCRIPT_SHUTDOWN) {
@@ -947,23 +1029,71 @@ static enum script_status exec_stop(struct script *sc, const struct script_cmd *
 
 /* ---- the gate ---- */
 
+/* Passing lets go of what is held in that direction, oldest first. */
+static void gate_release_dir(struct gate *g, enum tv_dir dir, tv_time now)
+{
+	size_t n = gate_held_count(g);
+	struct gate_held *held = n ? calloc(n, sizeof(*held)) : NULL;
+
+	if (held == NULL)
+		return;
+	n = gate_held_list(g, held, n);
+	for (size_t i = 0; i < n; i++)
+		if (held[i].dir == dir)
+			gate_release(g, held[i].id, now);
+	free(held);
+}
+
+/* Holding is a rule that holds TCP segments in one direction of a gate
+ * (ARP and the rest pass, so stepping moves only the segments a lesson
+ * is about); its id is kept so `pass` removes exactly it. */
+static void gate_hold_dir(struct script *sc, struct host *h, enum tv_dir dir, bool hold)
+{
+	struct gate *g = sim_gate(sc->sim, h);
+	uint32_t *id = &sc->hold_rule[h->id - 1][dir];
+	struct gate_rule r;
+
+	gate_set_dir_mode(g, dir, GATE_PASS);
+	if (!hold) {
+		gate_release_dir(g, dir, sim_now(sc->sim));
+		if (*id != 0)
+			gate_rule_remove(g, *id);
+		*id = 0;
+	} else if (hold && *id == 0) {
+		memset(&r, 0, sizeof(r));
+		r.dirs = GATE_DIR_BIT(dir);
+		r.proto = GATE_PROTO_TCP;
+		r.count = GATE_ALWAYS;
+		r.action = GATE_ACT_HOLD;
+		if (gate_rule_add(g, &r, id) != 0)
+			*id = 0;
+	}
+}
+
 static enum script_status exec_hold(struct script *sc, const struct script_cmd *cmd)
 {
-	enum gate_mode mode = cmd->kind == SCRIPT_HOLD ? GATE_HOLD : GATE_PASS;
+	bool hold = cmd->kind == SCRIPT_HOLD;
 	struct host *h;
 
+	/* `hold all` holds each segment once, as it leaves its host: holding
+	 * it again where it arrives would make every segment take two
+	 * steps.  `pass all` opens every gate both ways. */
 	if (cmd->all) {
-		sc->hold_all = mode == GATE_HOLD;
-		for (unsigned i = 0; i < sim_host_count(sc->sim); i++)
-			gate_set_mode(sim_gate(sc->sim, sim_host_at(sc->sim, i)), mode);
+		sc->hold_all = hold;
+		for (unsigned i = 0; i < sim_host_count(sc->sim); i++) {
+			h = sim_host_at(sc->sim, i);
+			gate_hold_dir(sc, h, TV_DIR_OUT, hold);
+			if (!hold)
+				gate_hold_dir(sc, h, TV_DIR_IN, false);
+		}
 		return SCRIPT_OK;
 	}
 	if ((h = sx_need_host(sc, &cmd->a)) == NULL)
 		return SCRIPT_ERROR;
 	if (cmd->dir_in)
-		gate_set_dir_mode(sim_gate(sc->sim, h), TV_DIR_IN, mode);
+		gate_hold_dir(sc, h, TV_DIR_IN, hold);
 	if (cmd->dir_out)
-		gate_set_dir_mode(sim_gate(sc->sim, h), TV_DIR_OUT, mode);
+		gate_hold_dir(sc, h, TV_DIR_OUT, hold);
 	return SCRIPT_OK;
 }
 
@@ -993,14 +1123,25 @@ static size_t held_total(struct script *sc)
 	return n;
 }
 
+static bool some_held(void *ctx, struct sim *s)
+{
+	(void)s;
+	return held_total(ctx) > 0;
+}
+
 static enum script_status exec_step(struct script *sc, const struct script_cmd *cmd)
 {
 	tv_time now = sim_now(sc->sim);
 	uint64_t done = 0;
 	uint32_t id;
 
+	/* Nothing held yet (a segment may wait for ARP, or a timer): let
+	 * time run until something is. */
+	if (held_total(sc) == 0)
+		sx_run_until(sc, some_held, sc, sc->cfg.run_limit);
 	if (held_total(sc) == 0)
 		return sx_fail(sc, 0, "%s", _("nothing is held at any gate"));
+	now = sim_now(sc->sim);
 	while (done < cmd->n && (id = held_oldest(sc)) != 0) {
 		gate_release(sim_gate_holding(sc->sim, id), id, now);
 		done++;
@@ -1139,6 +1280,18 @@ static enum script_status exec_rule(struct script *sc, const struct script_cmd *
 			: SCRIPT_OK;
 }
 
+/* Remove the script's rules at h's gate; holding stays as it was. */
+static void rules_clear(struct script *sc, struct host *h)
+{
+	bool in = sc->hold_rule[h->id - 1][TV_DIR_IN] != 0;
+	bool out = sc->hold_rule[h->id - 1][TV_DIR_OUT] != 0;
+
+	gate_rule_clear(sim_gate(sc->sim, h));
+	sc->hold_rule[h->id - 1][TV_DIR_IN] = sc->hold_rule[h->id - 1][TV_DIR_OUT] = 0;
+	gate_hold_dir(sc, h, TV_DIR_IN, in);
+	gate_hold_dir(sc, h, TV_DIR_OUT, out);
+}
+
 static enum script_status exec_rule_clear(struct script *sc, const struct script_cmd *cmd)
 {
 	struct host *h;
@@ -1146,11 +1299,11 @@ static enum script_status exec_rule_clear(struct script *sc, const struct script
 	if (cmd->a.name[0] != '\0') {
 		if ((h = sx_need_host(sc, &cmd->a)) == NULL)
 			return SCRIPT_ERROR;
-		gate_rule_clear(sim_gate(sc->sim, h));
+		rules_clear(sc, h);
 		return SCRIPT_OK;
 	}
 	for (unsigned i = 0; i < sim_host_count(sc->sim); i++)
-		gate_rule_clear(sim_gate(sc->sim, sim_host_at(sc->sim, i)));
+		rules_clear(sc, sim_host_at(sc->sim, i));
 	return SCRIPT_OK;
 }
 
@@ -1176,6 +1329,10 @@ static bool until_cond(void *ctx, struct sim *s)
 {
 	struct until_ctx *uc = ctx;
 
+	/* A connection a listener has yet to accept: wait for it. */
+	if (uc->c == NULL && uc->u->who.name[0] != '\0' &&
+	    (uc->c = sx_conn(uc->sc, uc->u->who.name)) == NULL)
+		return false;
 	switch (uc->u->kind) {
 	case SCRIPT_U_IDLE: return sim_idle(s);
 	case SCRIPT_U_QUIET: return sim_quiet(s);
@@ -1193,6 +1350,9 @@ static enum script_status until_failed(struct script *sc, struct until_ctx *uc, 
 	val_fmt_duration(limit, d, sizeof(d));
 	if (uc->c != NULL)
 		sx_involve_pair(sc, uc->c);
+	if (uc->c == NULL && u->who.name[0] != '\0')
+		return sx_fail(sc, u->who.col, _("no connection named '%s' appeared within %s"),
+			       u->who.name, d);
 	switch (u->kind) {
 	case SCRIPT_U_IDLE:
 		return sx_fail(sc, 0, _("the simulation did not go idle within %s"), d);
@@ -1222,8 +1382,11 @@ static enum script_status run_until(struct script *sc, const struct script_until
 
 	if ((u->kind == SCRIPT_U_STATE || u->kind == SCRIPT_U_RECEIVED ||
 	     (u->kind == SCRIPT_U_TIMER && u->who.name[0] != '\0')) &&
-	    (uc.c = sx_need_conn(sc, &u->who)) == NULL)
-		return SCRIPT_ERROR;
+	    (uc.c = sx_conn(sc, u->who.name)) == NULL &&
+	    (u->kind == SCRIPT_U_TIMER || sx_future_child(sc, u->who.name) == NULL)) {
+		sx_need_conn(sc, &u->who);
+		return sc->res->status;
+	}
 	if (u->kind == SCRIPT_U_TIMER) {
 		sc->watch.armed = true;
 		sc->watch.seen = false;
@@ -1250,6 +1413,9 @@ static void sx_sink(void *ctx, const struct tv_event *ev)
 {
 	struct script *sc = ctx;
 
+	if (ev->type == TV_EV_STATE && ev->u.state.old_state == TCB_LISTEN &&
+	    ev->u.state.new_state == TCB_SYN_RECEIVED && ev->conn != 0)
+		child_born(sc, ev);
 	if (!sc->watch.armed || ev->type != TV_EV_TIMER_FIRE)
 		return;
 	if (sc->watch.kind >= 0 && (int)ev->u.timer.kind != sc->watch.kind)
@@ -1370,7 +1536,12 @@ enum script_status script_exec(struct script *sc, const struct script_cmd *cmd,
 	res->err.col = cmd->col;
 	sc->cmd = cmd;
 	sc->res = res;
-	res->status = exec_dispatch(sc, cmd);
+	enum script_status st = exec_dispatch(sc, cmd);
+	/* The helper that reported the problem decided error or failure. */
+	if (st != SCRIPT_OK && res->status == SCRIPT_OK)
+		res->status = st;
+	if (st == SCRIPT_OK)
+		res->status = SCRIPT_OK;
 	sc->cmd = NULL;
 	sc->res = NULL;
 	return res->status;

@@ -157,6 +157,8 @@ struct sconn {
 	bool autoread;
 	bool noaccept;
 	bool eof;                /* the application read the end of stream */
+	bool pending;            /* a listener's child named at its SYN, not
+				    accepted yet (no socket) */
 	int err;                 /* last error the socket reported */
 	char child[SCRIPT_NAME_MAX]; /* listener: name of the next accepted */
 	unsigned nchild;
@@ -209,6 +211,7 @@ struct script {
 	struct shost_apps apps[SIM_HOSTS_MAX];
 	unsigned napps;
 	bool hold_all;
+	uint32_t hold_rule[SIM_HOSTS_MAX][2]; /* by host id - 1 and direction */
 	bool sink_added;
 	struct tcp_params defaults;  /* for hosts added later (`set all`) */
 	struct wire_impair wire_default;
@@ -234,6 +237,8 @@ enum script_status sx_fail(struct script *sc, unsigned col, const char *fmt, ...
 void sx_involve(struct script *sc, const struct host *h, uint32_t conn, const char *name);
 /* Involve c's TCB and, when found, its other end on another host. */
 void sx_involve_pair(struct script *sc, const struct sconn *c);
+/* The script's name for connection id of h, "" if it has none. */
+const char *sx_name_of(struct script *sc, const struct host *h, uint32_t id);
 
 struct sconn *sx_conn(struct script *sc, const char *name);
 struct speer *sx_peer(struct script *sc, const char *name);
@@ -241,6 +246,8 @@ struct host *sx_host(struct script *sc, const char *name);
 /* A named host, or a script error at ref (returns NULL). */
 struct host *sx_need_host(struct script *sc, const struct script_ref *ref);
 struct sconn *sx_need_conn(struct script *sc, const struct script_ref *ref);
+/* The listener that will give name to a connection it accepts, or NULL. */
+struct sconn *sx_future_child(struct script *sc, const char *name);
 /* The connection's TCB (listeners too), NULL when gone. */
 struct tcb *sx_conn_tcb(struct script *sc, const struct sconn *c);
 struct tcb *sx_tcb_by_id(struct host *h, uint32_t id);

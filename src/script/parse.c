@@ -275,25 +275,28 @@ int ps_timer_kind(struct parser *ps, int *kind, bool allow_any)
 /* ---- edit distance ---- */
 
 /* Optimal string alignment distance (Levenshtein plus transpositions),
- * case-insensitive; words longer than 63 bytes are too far anyway. */
+ * case-insensitive, in half steps: inserting, deleting or changing a
+ * letter costs 2, swapping two neighbours 1 (the commonest typo: "sned"
+ * is nearer "send" than "seed").  Words longer than 63 bytes are too far
+ * anyway. */
 static unsigned osa_distance(const char *a, size_t n, const char *b, size_t m)
 {
 	unsigned d[64][64];
 
 	if (n > 63 || m > 63)
-		return 99;
+		return 999;
 	for (size_t i = 0; i <= n; i++)
-		d[i][0] = (unsigned)i;
+		d[i][0] = 2 * (unsigned)i;
 	for (size_t j = 0; j <= m; j++)
-		d[0][j] = (unsigned)j;
+		d[0][j] = 2 * (unsigned)j;
 	for (size_t i = 1; i <= n; i++)
 		for (size_t j = 1; j <= m; j++) {
 			int ca = a[i - 1] | 0x20, cb = b[j - 1] | 0x20;
-			unsigned cost = ca != cb, v = d[i - 1][j - 1] + cost;
-			if (d[i - 1][j] + 1 < v)
-				v = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < v)
-				v = d[i][j - 1] + 1;
+			unsigned cost = ca != cb ? 2 : 0, v = d[i - 1][j - 1] + cost;
+			if (d[i - 1][j] + 2 < v)
+				v = d[i - 1][j] + 2;
+			if (d[i][j - 1] + 2 < v)
+				v = d[i][j - 1] + 2;
 			if (i > 1 && j > 1 && ca == (b[j - 2] | 0x20) && (a[i - 2] | 0x20) == cb &&
 			    d[i - 2][j - 2] + 1 < v)
 				v = d[i - 2][j - 2] + 1;
@@ -304,7 +307,7 @@ static unsigned osa_distance(const char *a, size_t n, const char *b, size_t m)
 
 const char *suggest(const char *w, size_t wlen, const char *const *words, size_t n)
 {
-	unsigned best = 99, limit = wlen <= 3 ? 1 : wlen <= 6 ? 2 : 3;
+	unsigned best = 999, limit = wlen <= 3 ? 2 : wlen <= 6 ? 4 : 6;
 	const char *pick = NULL;
 
 	for (size_t i = 0; i < n; i++) {
@@ -666,7 +669,7 @@ static int p_send(struct parser *ps)
 	}
 	if (ps_peek(ps)->kind != TK_NUM)
 		return ps_expected(ps, ps_peek(ps), _("a string or a size (like \"hello\" or 10k)"));
-	if (ps_size(ps, 1u << 30, &c->n) != 0)
+	if (ps_size(ps, SCRIPT_SEND_MAX, &c->n) != 0)
 		return -1;
 	c->has_n = true;
 	ps_accept(ps, "bytes");
@@ -1050,10 +1053,11 @@ static int p_peer(struct parser *ps)
 			pa->isn = (uint32_t)v;
 			pa->has_isn = true;
 		} else if (ps_accept(ps, "to")) {
+			const struct tok *t = ps_peek(ps);
 			if (ps_dest(ps, &c->dest, false) != 0)
 				return -1;
 			if (c->dest.ref.name[0] == '\0')
-				return ps_fail(ps, &ps->lx.toks[ps->i - 1], "%s", _("name the host under test (like B:80)"));
+				return ps_fail(ps, t, "%s", _("name the host under test (like B:80)"));
 		} else if (ps_accept(ps, "tolerance")) {
 			pa->has_tol = true;
 			if (ps_duration(ps, &pa->tolerance) != 0)
@@ -1147,9 +1151,13 @@ static int px_received(struct parser *ps, struct script_expect *x)
 	}
 	x->kind = SCRIPT_X_RECEIVED_SIZE;
 	x->col_op = ps_peek(ps)->col;
-	if (ps_op(ps, &x->op) != 0)
+	x->op = SCRIPT_OP_EQ;
+	if (ps_peek(ps)->kind != TK_NUM && ps_op(ps, &x->op) != 0)
 		return -1;
-	return ps_size(ps, UINT64_MAX, &x->value);
+	if (ps_size(ps, UINT64_MAX, &x->value) != 0)
+		return -1;
+	ps_accept(ps, "bytes");
+	return 0;
 }
 
 static int px_count(struct parser *ps, struct script_expect *x)

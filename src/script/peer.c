@@ -103,10 +103,10 @@ static void peer_arp(struct speer *p, const uint8_t *frame, size_t len, tv_time 
 
 static void peer_learn(struct speer *p, const struct tv_seg_info *seg)
 {
-	if (p->target == NULL) {
+	if (p->target == NULL)
 		p->target = sim_host_by_addr(p->sc->sim, seg->saddr);
+	if (p->target != NULL && p->tport == 0 && seg->saddr == p->target->cfg.addr)
 		p->tport = seg->sport;
-	}
 	if (p->lport == 0)
 		p->lport = seg->dport;
 	if ((seg->flags & TV_TH_SYN) && p->target != NULL && seg->saddr == p->target->cfg.addr &&
@@ -312,7 +312,9 @@ static size_t peer_build(struct speer *p, const struct script_pkt *pkt, uint8_t 
 	ip[9] = TV_IPPROTO_TCP;
 	tv_put_be32(ip + 12, p->addr);
 	tv_put_be32(ip + 16, p->target->cfg.addr);
-	tv_put_be16(ip + 10, tv_csum_finish(tv_csum_add(0, ip, TV_IP_HLEN)));
+	/* The sums come out in network order in memory (checksum.c). */
+	uint16_t csum = tv_csum_finish(tv_csum_add(0, ip, TV_IP_HLEN));
+	memcpy(ip + 10, &csum, 2);
 	tv_put_be16(tcp, p->lport);
 	tv_put_be16(tcp + 2, p->tport);
 	tv_put_be32(tcp + 4, p->isn + pkt->seq);
@@ -323,7 +325,8 @@ static size_t peer_build(struct speer *p, const struct script_pkt *pkt, uint8_t 
 	tv_put_be16(tcp + 16, 0);
 	tv_put_be16(tcp + 18, 0);
 	uint32_t sum = tv_csum_pseudo(p->addr, p->target->cfg.addr, TV_IPPROTO_TCP, (uint16_t)tlen);
-	tv_put_be16(tcp + 16, tv_csum_finish(tv_csum_add(sum, tcp, tlen)));
+	csum = tv_csum_finish(tv_csum_add(sum, tcp, tlen));
+	memcpy(tcp + 16, &csum, 2);
 	return TV_ETH_HLEN + iplen;
 }
 
@@ -390,8 +393,12 @@ static enum script_status peer_inject(struct script *sc, struct speer *p, const 
 		peer_emit_seg(p, TV_EV_SEG_OUT, &seg);
 	peer_tap(p, TV_FATE_SENT, p->id, p->target->id, frame, len, now);
 	int r = wire_send(p->port, frame, len, now);
-	return r != 0 ? sx_fail(sc, 0, _("the wire refused the segment: %s"), _(tv_strerror(r)))
-		      : SCRIPT_OK;
+	if (r != 0)
+		return sx_fail(sc, 0, _("the wire refused the segment: %s"), _(tv_strerror(r)));
+	/* Like a kernel taking a packet at once: do what is due now (with
+	 * no wire delay, the host's processing of this segment). */
+	sim_run_for(sc->sim, 0);
+	return SCRIPT_OK;
 }
 
 /* ---- expecting ---- */
@@ -484,7 +491,7 @@ static void peer_involve_flow(struct script *sc, struct speer *p)
 	for (struct tcb *t = h->tcp->all; t != NULL; t = t->anext)
 		if (!t->gone && t->lst == NULL && t->tuple.raddr == p->addr &&
 		    t->tuple.rport == p->lport && t->tuple.lport == p->tport) {
-			sx_involve(sc, h, t->id, "");
+			sx_involve(sc, h, t->id, sx_name_of(sc, h, t->id));
 			return;
 		}
 }
@@ -542,7 +549,7 @@ static enum script_status peer_expect(struct script *sc, struct speer *p, const 
 
 enum script_status peer_pkt(struct script *sc, const struct script_cmd *cmd)
 {
-	struct speer *p;
+	struct speer *p = NULL;
 
 	if (peer_ready(sc, &p) != SCRIPT_OK)
 		return SCRIPT_ERROR;

@@ -73,7 +73,7 @@ const char *val_uint(const char *p, size_t len, uint64_t max, uint64_t *v)
 	size_t i = 0;
 	unsigned base = 10;
 
-	if (len > 2 && p[0] == '0' && (p[1] | 0x20) == 'x') {
+	if (len >= 2 && p[0] == '0' && (p[1] | 0x20) == 'x') {
 		base = 16;
 		i = 2;
 	}
@@ -169,20 +169,22 @@ char *val_fmt_duration(tv_time d, char *buf, size_t size)
 	static const struct {
 		const char *unit;
 		uint64_t us;
-	} units[] = {{"h", 3600000000u}, {"min", 60000000}, {"s", 1000000}, {"ms", 1000}};
+	} units[] = {{"h", 3600000000u}, {"min", 60000000}};
 
 	if (d == TV_NEVER || d == 0) {
 		snprintf(buf, size, "%s", d == 0 ? "0s" : _("never"));
 		return buf;
 	}
-	for (size_t k = 0; k < TV_ARRAY_LEN(units); k++) {
+	for (size_t k = 0; k < 2; k++) {
 		uint64_t u = units[k].us;
 		if (d >= u && d % u == 0) {
 			snprintf(buf, size, "%llu%s", (unsigned long long)(d / u), units[k].unit);
 			return buf;
 		}
 	}
-	if (d >= 1000000)
+	if (d % 1000000 == 0)
+		snprintf(buf, size, "%llus", (unsigned long long)(d / 1000000));
+	else if (d >= 1000000)
 		snprintf(buf, size, "%llu.%06llus", (unsigned long long)(d / 1000000),
 			 (unsigned long long)(d % 1000000));
 	else if (d >= 1000)
@@ -197,6 +199,8 @@ char *val_fmt_duration(tv_time d, char *buf, size_t size)
 		char *z = unit;
 		while (z > dot + 1 && z[-1] == '0')
 			z--;
+		if (z == dot + 1)
+			z = dot;
 		memmove(z, unit, strlen(unit) + 1);
 	}
 	return buf;
