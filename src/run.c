@@ -240,11 +240,9 @@ static int run_out_open(struct run_out *o, const struct run_opts *opt, struct si
 	return 0;
 }
 
-/* Stop observing before the teardown, which is not part of the story. */
-static int run_out_close(struct run_out *o, struct sim *sim)
+static void run_out_detach(struct run_out *o, struct sim *sim)
 {
 	struct tv_bus *bus = sim_bus(sim);
-	int err = 0;
 
 	if (o->text)
 		tv_bus_remove(bus, text_sink, o->text);
@@ -252,9 +250,19 @@ static int run_out_close(struct run_out *o, struct sim *sim)
 		tv_bus_remove(bus, jsonl_sink, o->json);
 	if (o->ladder)
 		tv_bus_remove(bus, ladder_sink, o->ladder);
-	if (o->pcap) {
+	if (o->pcap)
 		sim_set_frame_tap(sim, NULL, NULL);
+}
+
+/* Detach (again: harmless) and close the pcap file: its first error. */
+static int run_out_close(struct run_out *o, struct sim *sim)
+{
+	int err = 0;
+
+	run_out_detach(o, sim);
+	if (o->pcap) {
 		err = pcapng_close(o->pcap);
+		o->pcap = NULL;
 	}
 	return err;
 }
@@ -319,46 +327,55 @@ static int run_cmds(struct script *sc, struct sim *sim, const struct script_prog
 	return 0;
 }
 
-static int run_one(const struct run_file *f, const struct run_opts *opt)
+/* The script of one run, its observers attached; the exit status. */
+static int run_script(struct sim *sim, struct run_out *o, const struct run_file *f,
+		      const struct run_opts *opt, uint64_t seed)
 {
 	struct script_config cfg = {0};
-	struct run_out o;
-	uint64_t seed = opt->has_seed ? opt->seed : f->prog.has_seed ? f->prog.seed : 1;
-	struct sim *sim = sim_new(seed);
-	struct script *sc = NULL;
-	int rc, err;
+	struct script *sc;
+	int rc;
 
-	if (sim == NULL || (err = run_out_open(&o, opt, sim)) != 0) {
-		fprintf(stderr, _("%s: cannot start the run: %s\n"), PACKAGE,
-			opt->pcap && sim ? strerror(errno) : _(tv_strerror(TV_ENOMEM)));
-		if (sim != NULL) {
-			run_out_close(&o, sim);
-			run_out_free(&o);
-		}
-		sim_free(sim);
-		return 2;
-	}
 	cfg.seed = seed;
 	cfg.seed_fixed = opt->has_seed;
 	cfg.on_endpoint = run_endpoint;
-	cfg.ctx = &o;
+	cfg.ctx = o;
 	if ((sc = script_new(sim, &cfg)) == NULL) {
-		rc = 2;
-	} else {
-		if (o.pcap)
-			script_set_frame_tap(sc, pcapng_tap, o.pcap);
-		rc = run_cmds(sc, sim, &f->prog, &o, opt);
+		fprintf(stderr, _("%s: out of memory\n"), PACKAGE);
+		return 2;
 	}
-	if (rc == 0 && !opt->no_ladder && !opt->json && ladder_count(o.ladder) > 0) {
+	if (o->pcap)
+		script_set_frame_tap(sc, pcapng_tap, o->pcap);
+	rc = run_cmds(sc, sim, &f->prog, o, opt);
+	if (rc == 0 && !opt->no_ladder && !opt->json && ladder_count(o->ladder) > 0) {
 		fflush(stdout);
 		putchar('\n');
-		ladder_print(o.ladder, stdout);
+		ladder_print(o->ladder, stdout);
 	}
 	fflush(stdout);
-	if (sc != NULL)
-		script_set_frame_tap(sc, NULL, NULL);
-	err = run_out_close(&o, sim);
+	script_set_frame_tap(sc, NULL, NULL);
+	/* Stop observing before the teardown, which is not part of the
+	 * story; the services closing would otherwise be reported. */
+	run_out_detach(o, sim);
 	script_free(sc);
+	return rc;
+}
+
+static int run_one(const struct run_file *f, const struct run_opts *opt)
+{
+	struct run_out o;
+	uint64_t seed = opt->has_seed ? opt->seed : f->prog.has_seed ? f->prog.seed : 1;
+	struct sim *sim = sim_new(seed);
+	int rc, err;
+
+	memset(&o, 0, sizeof(o));
+	if (sim == NULL || (err = run_out_open(&o, opt, sim)) != 0) {
+		fprintf(stderr, _("%s: cannot start the run: %s\n"), PACKAGE,
+			opt->pcap && sim ? strerror(errno) : _(tv_strerror(TV_ENOMEM)));
+		rc = 2;
+	} else {
+		rc = run_script(sim, &o, f, opt, seed);
+	}
+	err = sim ? run_out_close(&o, sim) : 0;
 	sim_free(sim);
 	run_out_free(&o);
 	if (err != 0 && rc == 0) {

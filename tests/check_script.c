@@ -728,6 +728,34 @@ START_TEST(test_listener_names_children_in_turn)
 }
 END_TEST
 
+START_TEST(test_child_named_at_its_syn_gives_its_name_on_when_reset)
+{
+	struct run r;
+
+	/* An old duplicate SYN (RFC 9293 figure 8): B's half-open child is
+	 * named s, A resets it, and the name goes to the real connection. */
+	run_ok(&r, "host A\nhost B\nlisten B:80 as srv accept s\n"
+		   "rule hold from A flags S\nconnect A to B:80 from 7000 as old\nrun 100ms\n"
+		   "abort old\nconnect A to B:80 from 7000 as c\nrun 100ms\nexpect held == 2\n"
+		   "release next\nrun until quiet\nexpect s is CLOSED\nexpect srv is LISTEN\n"
+		   "release next\nrun until s is ESTABLISHED\nexpect s irs == c iss\n"
+		   "expect B conns == 1\n");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_half_open_child_can_be_watched_before_accept)
+{
+	struct run r;
+
+	run_ok(&r, "host A\nhost B\nlisten B:80 as srv\nrule drop from A flags . next\n"
+		   "connect A to B:80 as c\nrun until quiet\nexpect srv.1 is SYN-RECEIVED\n"
+		   "expect srv.1 timer rexmit running\nrun until rexmit fires on srv.1\n"
+		   "run until srv.1 is ESTABLISHED\n");
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(test_noaccept_leaves_connections_queued_until_accept)
 {
 	struct run r;
@@ -1153,6 +1181,11 @@ static const struct xerr_case xerr_cases[] = {
 	{"expect_held", ABC "expect held > 0", SCRIPT_FAILED, "t.tvs:6:13: frames held at the gates is 0, expected > 0"},
 	{"expect_held_host", ABC "expect A held > 0", SCRIPT_FAILED, "t.tvs:6:15: frames held at A is 0, expected > 0"},
 	{"expect_no_host", "expect Q held == 0", SCRIPT_ERROR, "t.tvs:1:8: no host named 'Q'"},
+	{"not_accepted", AB "listen B:80 noaccept\nconnect A to B:80\nrun until quiet\nsend l1.1 \"x\"", SCRIPT_FAILED,
+	 "t.tvs:6:6: 'l1.1' has not been accepted yet"},
+	{"wire_refused", "host B\nlisten B:80\npeer P 10.0.0.9 to B:80\n+0 < . 1:8961(8960) ack 1 win 1 "
+	 "<nop,nop,nop,nop,nop,nop,nop,nop,nop,nop,nop,nop,nop,nop,nop,nop,nop,nop,nop,nop>", SCRIPT_FAILED,
+	 "t.tvs:4:1: the wire refused the segment: too large"},
 };
 
 START_TEST(test_every_runtime_error_and_failure_is_reported_exactly)
@@ -1165,6 +1198,19 @@ START_TEST(test_every_runtime_error_and_failure_is_reported_exactly)
 		      r.msg);
 	ck_assert_msg(strcmp(r.msg, c->msg) == 0, "%s:\n  got      %s\n  expected %s", c->name,
 		      r.msg, c->msg);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_a_gate_takes_64_rules_at_most)
+{
+	char text[4096] = "host A\n";
+	struct run r;
+
+	for (int i = 0; i < GATE_RULES_MAX + 1; i++)
+		strcat(text, "rule drop from A flags R\n");
+	ck_assert_int_eq(run_text(&r, text), SCRIPT_ERROR);
+	ck_assert_str_eq(r.msg, "t.tvs:66:1: too many rules at this gate (64 at most)");
 	run_free(&r);
 }
 END_TEST
@@ -1394,10 +1440,13 @@ static Suite *script_suite(void)
 	tcase_add_loop_test(e, test_every_runtime_error_and_failure_is_reported_exactly, 0,
 			    (int)TV_ARRAY_LEN(xerr_cases));
 	tcase_add_test(e, test_failure_names_both_ends_of_the_connection);
+	tcase_add_test(e, test_a_gate_takes_64_rules_at_most);
 	tcase_add_test(e, test_peer_failure_shows_expected_and_actual_segments);
 	tcase_add_test(x, test_handshake_names_the_accepted_connection);
 	tcase_add_test(x, test_listener_names_children_in_turn);
 	tcase_add_test(x, test_noaccept_leaves_connections_queued_until_accept);
+	tcase_add_test(x, test_child_named_at_its_syn_gives_its_name_on_when_reset);
+	tcase_add_test(x, test_half_open_child_can_be_watched_before_accept);
 	tcase_add_test(x, test_data_flows_and_close_reaches_time_wait);
 	tcase_add_test(x, test_autoread_off_lets_the_window_fill);
 	tcase_add_test(x, test_abort_sends_rst_and_peer_sees_reset);

@@ -127,3 +127,122 @@ EXTRA_DIST += tests/run_scripts.sh tests/scripts/pass-handshake.tvs \
 	tests/scripts/pass-peer.tvs tests/scripts/pass-gate.tvs \
 	tests/scripts/fail-state.tvs tests/scripts/fail-peer.tvs \
 	tests/scripts/error-parse.tvs tests/scripts/error-runtime.tvs
+
+# RFC conformance: packetdrill-style scripts, one rule each, driving the
+# stack through the raw peer (tests/conformance.sh runs them all).
+TESTS += tests/conformance.sh
+CONFORMANCE_TVS = \
+	tests/conformance/abort-sends-rst.tvs \
+	tests/conformance/ack-duplicate-ignored.tvs \
+	tests/conformance/ack-unsent-data-dropped.tvs \
+	tests/conformance/active-open-syn-fields.tvs \
+	tests/conformance/challenge-ack-rate-limit.tvs \
+	tests/conformance/close-syn-sent-deletes.tvs \
+	tests/conformance/close-wait-data-ignored.tvs \
+	tests/conformance/close-wait-last-ack.tvs \
+	tests/conformance/cwnd-initial-window.tvs \
+	tests/conformance/data-retries-give-up.tvs \
+	tests/conformance/delayed-ack-200ms.tvs \
+	tests/conformance/delayed-ack-every-second-segment.tvs \
+	tests/conformance/fast-retransmit-3-dupacks.tvs \
+	tests/conformance/fin-after-hole-waits.tvs \
+	tests/conformance/fin-consumes-seq.tvs \
+	tests/conformance/fin-retransmit-rto.tvs \
+	tests/conformance/fin-wait-1-fin-ack-time-wait.tvs \
+	tests/conformance/half-close-receives-data.tvs \
+	tests/conformance/keepalive-answered.tvs \
+	tests/conformance/keepalive-default-off.tvs \
+	tests/conformance/keepalive-idle-configurable.tvs \
+	tests/conformance/keepalive-probes.tvs \
+	tests/conformance/last-ack-rst-closes.tvs \
+	tests/conformance/listen-ack-rst.tvs \
+	tests/conformance/listen-rst-ignored.tvs \
+	tests/conformance/mss-above-mtu-clamped.tvs \
+	tests/conformance/mss-absent-default-536.tvs \
+	tests/conformance/mss-option-honoured.tvs \
+	tests/conformance/mss-zero-clamped.tvs \
+	tests/conformance/nagle-off.tvs \
+	tests/conformance/nagle.tvs \
+	tests/conformance/newreno-partial-ack.tvs \
+	tests/conformance/no-ack-bit-dropped.tvs \
+	tests/conformance/ooo-reassembly.tvs \
+	tests/conformance/options-unknown-ignored.tvs \
+	tests/conformance/persist-never-gives-up.tvs \
+	tests/conformance/persist-probe-backoff.tvs \
+	tests/conformance/rfc5961-ack-too-old-challenge.tvs \
+	tests/conformance/rfc5961-rst-exact-resets.tvs \
+	tests/conformance/rfc5961-rst-inexact-challenge.tvs \
+	tests/conformance/rfc5961-syn-in-established-challenge.tvs \
+	tests/conformance/rst-closed-port-ack.tvs \
+	tests/conformance/rst-closed-port-noack.tvs \
+	tests/conformance/rst-closed-port-rst-ignored.tvs \
+	tests/conformance/rst-out-of-window-ignored.tvs \
+	tests/conformance/rto-backoff-cap-60s.tvs \
+	tests/conformance/rto-backoff-doubles.tvs \
+	tests/conformance/rto-computed-from-rtt.tvs \
+	tests/conformance/rto-initial-1s.tvs \
+	tests/conformance/rto-karn.tvs \
+	tests/conformance/rto-loss-window.tvs \
+	tests/conformance/rto-min-1s.tvs \
+	tests/conformance/rto-restart-on-new-ack.tvs \
+	tests/conformance/rto-stopped-when-all-acked.tvs \
+	tests/conformance/rto-syn-retransmitted-3s.tvs \
+	tests/conformance/send-window-limit.tvs \
+	tests/conformance/seq-beyond-window-trimmed.tvs \
+	tests/conformance/seq-overlap-trimmed.tvs \
+	tests/conformance/seq-unacceptable-ack.tvs \
+	tests/conformance/simultaneous-close-closing.tvs \
+	tests/conformance/simultaneous-open.tvs \
+	tests/conformance/snd-wnd-update-wl1.tvs \
+	tests/conformance/sws-receiver-window.tvs \
+	tests/conformance/sws-sender-avoidance.tvs \
+	tests/conformance/syn-rcvd-ack-with-data.tvs \
+	tests/conformance/syn-rcvd-active-rst-refused.tvs \
+	tests/conformance/syn-rcvd-bad-ack-rst.tvs \
+	tests/conformance/syn-rcvd-fin-close-wait.tvs \
+	tests/conformance/syn-rcvd-rst-listen.tvs \
+	tests/conformance/syn-rcvd-syn-listen.tvs \
+	tests/conformance/syn-retries-give-up.tvs \
+	tests/conformance/syn-sent-ack-without-syn-dropped.tvs \
+	tests/conformance/syn-sent-bad-ack-rst.tvs \
+	tests/conformance/syn-sent-rst-noack-ignored.tvs \
+	tests/conformance/syn-sent-rst-refused.tvs \
+	tests/conformance/synack-fields.tvs \
+	tests/conformance/synack-retransmit-backoff.tvs \
+	tests/conformance/time-wait-2msl.tvs \
+	tests/conformance/time-wait-fin-reack.tvs \
+	tests/conformance/time-wait-rst-ignored-rfc1337.tvs \
+	tests/conformance/time-wait-syn-challenge.tvs \
+	tests/conformance/time-wait-tuple-reusable-after-2msl.tvs \
+	tests/conformance/window-update.tvs \
+	tests/conformance/wscale-absent-off.tvs \
+	tests/conformance/wscale-negotiated.tvs \
+	tests/conformance/wscale-shift-clamped-14.tvs \
+	tests/conformance/wscale-syn-window-unscaled.tvs \
+	tests/conformance/zero-window-ack-accepted.tvs \
+	tests/conformance/zero-window-probe-acked.tvs
+EXTRA_DIST += tests/conformance.sh $(CONFORMANCE_TVS)
+
+# The lesson library: each scenarios/*.tvs run with the default options
+# must print exactly tests/lessons/NAME.out (TCPVIZ_REGEN=1 rewrites
+# them), and scenarios/narration.c must match the lessons' `say` lines.
+TESTS += tests/lessons.sh tests/narration.sh
+LESSON_OUT = \
+	tests/lessons/close.out \
+	tests/lessons/close-wait-pileup.out \
+	tests/lessons/final-ack-lost.out \
+	tests/lessons/half-close.out \
+	tests/lessons/handshake.out \
+	tests/lessons/keepalive-dead-peer.out \
+	tests/lessons/keepalive-live-peer.out \
+	tests/lessons/last-ack-lost.out \
+	tests/lessons/loss-fast-retransmit.out \
+	tests/lessons/old-duplicate-syn.out \
+	tests/lessons/rst-closed-port.out \
+	tests/lessons/simultaneous-close.out \
+	tests/lessons/simultaneous-open.out \
+	tests/lessons/syn-flood.out \
+	tests/lessons/syn-lost.out \
+	tests/lessons/synack-lost.out \
+	tests/lessons/zero-window.out
+EXTRA_DIST += tests/lessons.sh tests/narration.sh tests/gen-narration.sh $(LESSON_OUT)

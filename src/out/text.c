@@ -661,10 +661,16 @@ static void fmt_wire(const struct text_out *t, struct line *l, const struct tv_e
 	put_frame(t, l, ev->u.wire.kind, ev->u.wire.has_seg, &ev->u.wire.seg, ev->u.wire.len);
 }
 
+/* Narration is carried in English and translated here, at display time,
+ * so a lesson's `say` lines come out in the reader's language (the empty
+ * string would look up the catalog header, so it is left alone). */
 static void fmt_note(const struct text_out *t, struct line *l, const struct tv_event *ev)
 {
+	char text[sizeof(ev->u.note.text) + 1];
+
 	(void)t;
-	line_add(l, " # %.*s", (int)sizeof(ev->u.note.text), ev->u.note.text);
+	snprintf(text, sizeof(text), "%.*s", (int)sizeof(ev->u.note.text), ev->u.note.text);
+	line_add(l, " # %s", text[0] ? gettext(text) : text);
 }
 
 typedef void (*fmt_fn)(const struct text_out *, struct line *, const struct tv_event *);

@@ -158,19 +158,17 @@ struct host *sx_need_host(struct script *sc, const struct script_ref *ref)
 /* The listener that will give this name to a connection it accepts. */
 struct sconn *sx_future_child(struct script *sc, const char *name)
 {
+	if (sx_conn(sc, name) != NULL)
+		return NULL;
 	for (struct sconn *l = sc->conns; l != NULL; l = l->next) {
 		const char *base = l->child[0] ? l->child : l->name;
 		size_t n = strlen(base);
-		char *end;
 		if (!l->listener || l->sk == NULL)
 			continue;
-		if (l->child[0] && l->nchild == 0 && strcmp(name, l->child) == 0)
+		if (l->child[0] && strcmp(name, l->child) == 0)
 			return l;
-		if (strncmp(name, base, n) != 0 || name[n] != '.' || name[n + 1] < '1' ||
-		    name[n + 1] > '9')
-			continue;
-		unsigned long k = strtoul(name + n + 1, &end, 10);
-		if (*end == '\0' && k > l->nchild)
+		if (strncmp(name, base, n) == 0 && name[n] == '.' && name[n + 1] >= '1' &&
+		    name[n + 1] <= '9' && strspn(name + n + 1, "0123456789") == strlen(name + n + 1))
 			return l;
 	}
 	return NULL;
@@ -382,19 +380,43 @@ static int conn_flush(struct sconn *c)
 }
 
 
-/* The name of a listener's next accepted connection: its `accept` name,
- * then NAME.2, NAME.3...; or LISTENER.1, LISTENER.2... */
-static void child_name(struct script *sc, struct sconn *l, char *buf, size_t size)
+/* The k-th name a listener gives: its `accept` name, then NAME.2,
+ * NAME.3...; or LISTENER.1, LISTENER.2... */
+static void child_nth(const struct sconn *l, unsigned k, char *buf, size_t size)
 {
-	do {
-		unsigned n = ++l->nchild;
-		if (l->child[0] != '\0' && n == 1)
-			snprintf(buf, size, "%s", l->child);
-		else if (l->child[0] != '\0')
-			snprintf(buf, size, "%.*s.%u", SCRIPT_NAME_MAX - 12, l->child, n);
-		else
-			snprintf(buf, size, "%.*s.%u", SCRIPT_NAME_MAX - 12, l->name, n);
-	} while (!name_free(sc, buf));
+	if (l->child[0] != '\0' && k == 1)
+		snprintf(buf, size, "%s", l->child);
+	else
+		snprintf(buf, size, "%.*s.%u", SCRIPT_NAME_MAX - 12,
+			 l->child[0] != '\0' ? l->child : l->name, k);
+}
+
+/* A child of l that never got accepted and whose TCB is gone (reset back
+ * to LISTEN, or timed out): its name may go to the next child, so that
+ * `s` means the connection that really happens (RFC 9293 figure 8: an
+ * old duplicate SYN comes and goes before the real one). */
+static bool child_dead(struct script *sc, const struct sconn *c, const struct sconn *l)
+{
+	return c->pending && c->parent == l && sx_conn_tcb(sc, c) == NULL;
+}
+
+/* The first of l's names that is free or held by a dead child (then
+ * *reuse is that record). */
+static void child_name(struct script *sc, struct sconn *l, char *buf, size_t size,
+		       struct sconn **reuse)
+{
+	struct sconn *c;
+
+	*reuse = NULL;
+	for (unsigned k = 1;; k++) {
+		child_nth(l, k, buf, size);
+		if (name_free(sc, buf))
+			return;
+		if ((c = sx_conn(sc, buf)) != NULL && child_dead(sc, c, l)) {
+			*reuse = c;
+			return;
+		}
+	}
 }
 
 /* The connection id of the child a listener would hand out next (the
@@ -434,12 +456,13 @@ static int conn_accept_one(struct sconn *l, const char *name, struct sconn **out
 	c = pending_child(sc, l->h, id);
 	if (c != NULL && name != NULL)
 		snprintf(c->name, sizeof(c->name), "%s", name);
+	if (c == NULL && name == NULL)
+		child_name(sc, l, auto_name, sizeof(auto_name), &c);
 	if (c == NULL) {
-		if (name == NULL)
-			child_name(sc, l, auto_name, sizeof(auto_name));
 		if ((c = conn_new(sc, name ? name : auto_name, l->h)) == NULL)
 			return TV_ENOMEM;
 		c->autoread = l->autoread;
+		c->parent = l;
 	}
 	r = sock_accept(l->sk, conn_cb, c, &sk, sim_now(sc->sim));
 	if (r != 0) {
@@ -447,6 +470,8 @@ static int conn_accept_one(struct sconn *l, const char *name, struct sconn **out
 			conn_unlink(sc, c);
 		return r;
 	}
+	c->eof = false;
+	c->err = 0;
 	c->sk = sk;
 	c->id = sock_conn_id(sk);
 	c->pending = false;
@@ -473,12 +498,16 @@ static void child_born(struct script *sc, const struct tv_event *ev)
 		if (!l->listener || l->sk == NULL || l->h->id != ev->host ||
 		    sock_local_port(l->sk) != ev->tuple.lport)
 			continue;
-		child_name(sc, l, name, sizeof(name));
-		if ((c = conn_new(sc, name, l->h)) == NULL)
+		child_name(sc, l, name, sizeof(name), &c);
+		if (c == NULL && (c = conn_new(sc, name, l->h)) == NULL)
 			return;
 		c->id = ev->conn;
 		c->pending = true;
+		c->parent = l;
 		c->autoread = l->autoread;
+		c->rx_len = c->rx_total = 0;
+		c->eof = false;
+		c->err = 0;
 		return;
 	}
 }
@@ -1223,49 +1252,59 @@ static enum script_status rule_seq_base(struct script *sc, const struct script_r
 	return SCRIPT_OK;
 }
 
+/* Which gate a rule goes to, in which direction, and which host sends
+ * the frames it matches (NULL: either side).  r gets dirs and addresses. */
+static struct gate *rule_gate(struct script *sc, const struct script_rule *sr,
+			      struct gate_rule *r, struct host **sender)
+{
+	struct host *hon = NULL, *hfrom, *hto;
+
+	if (rule_end(sc, &sr->from, &r->saddr, &hfrom) != SCRIPT_OK ||
+	    rule_end(sc, &sr->to, &r->daddr, &hto) != SCRIPT_OK)
+		return NULL;
+	if (sr->has_on && (hon = sx_need_host(sc, &sr->on)) == NULL)
+		return NULL;
+	*sender = hfrom;
+	if (hon != NULL) {
+		r->dirs = sr->dir_in ? GATE_DIR_BIT(TV_DIR_IN) : sr->dir_out ? GATE_DIR_BIT(TV_DIR_OUT) : 0;
+		if (hfrom == NULL && sr->dir_out)
+			*sender = hon;
+		return sim_gate(sc->sim, hon);
+	}
+	if (hfrom != NULL) {
+		r->dirs = GATE_DIR_BIT(TV_DIR_OUT);
+		r->saddr = 0; /* its own frames */
+		return sim_gate(sc->sim, hfrom);
+	}
+	if (hto != NULL) {
+		r->dirs = GATE_DIR_BIT(TV_DIR_IN);
+		return sim_gate(sc->sim, hto);
+	}
+	sx_error(sc, 0, "%s", _("a rule acts at a host's gate: 'from', 'to' or 'on' must name a host"));
+	return NULL;
+}
+
 static enum script_status exec_rule(struct script *sc, const struct script_cmd *cmd)
 {
 	const struct script_rule *sr = &cmd->rule;
-	struct host *hon = NULL, *hfrom, *hto, *sender = NULL;
+	struct host *sender = NULL;
 	struct gate_rule r;
 	struct gate *g;
-	uint32_t afrom, ato, id;
+	uint32_t id;
 	int err;
 
 	memset(&r, 0, sizeof(r));
-	if (rule_end(sc, &sr->from, &afrom, &hfrom) != SCRIPT_OK ||
-	    rule_end(sc, &sr->to, &ato, &hto) != SCRIPT_OK)
+	if ((g = rule_gate(sc, sr, &r, &sender)) == NULL)
 		return SCRIPT_ERROR;
-	if (sr->has_on && (hon = sx_need_host(sc, &sr->on)) == NULL)
-		return SCRIPT_ERROR;
-	r.saddr = afrom;
-	r.daddr = ato;
-	if (hon != NULL) {
-		g = sim_gate(sc->sim, hon);
-		r.dirs = sr->dir_in ? GATE_DIR_BIT(TV_DIR_IN) : sr->dir_out ? GATE_DIR_BIT(TV_DIR_OUT) : 0;
-		sender = hfrom ? hfrom : sr->dir_out ? hon : NULL;
-	} else if (hfrom != NULL) {
-		g = sim_gate(sc->sim, hfrom);
-		r.dirs = GATE_DIR_BIT(TV_DIR_OUT);
-		r.saddr = 0;
-		sender = hfrom;
-	} else if (hto != NULL) {
-		g = sim_gate(sc->sim, hto);
-		r.dirs = GATE_DIR_BIT(TV_DIR_IN);
-	} else {
-		return sx_error(sc, 0, "%s", _("a rule acts at a host's gate: 'from', 'to' or 'on' must name a host"));
-	}
 	r.proto = (enum gate_proto)sr->proto;
-	if (sr->has_flags) {
-		r.flags_mask = sr->flags_mask;
-		r.flags_value = sr->flags_value;
-	}
+	r.flags_mask = sr->has_flags ? sr->flags_mask : 0;
+	r.flags_value = sr->has_flags ? sr->flags_value : 0;
 	r.has_seq = sr->has_seq;
 	r.seq_lo = sr->seq_lo;
 	r.seq_hi = sr->seq_hi;
 	if (sr->has_seq && sr->seq_of.name[0] != '\0' &&
 	    rule_seq_base(sc, sr, sender, &r) != SCRIPT_OK)
-		return sc->res->status;
+		return SCRIPT_FAILED;
 	r.sport = sr->sport;
 	r.dport = sr->dport;
 	r.count = (enum gate_count)sr->count;
@@ -1418,7 +1457,10 @@ static void sx_sink(void *ctx, const struct tv_event *ev)
 		child_born(sc, ev);
 	if (!sc->watch.armed || ev->type != TV_EV_TIMER_FIRE)
 		return;
-	if (sc->watch.kind >= 0 && (int)ev->u.timer.kind != sc->watch.kind)
+	/* "any timer" means the connections' timers: ARP's retries and
+	 * ageing would otherwise interrupt every lesson. */
+	if (sc->watch.kind >= 0 ? (int)ev->u.timer.kind != sc->watch.kind
+				: ev->u.timer.kind == TV_TIMER_ARP)
 		return;
 	if (sc->watch.host != 0 && (ev->host != sc->watch.host || ev->conn != sc->watch.conn))
 		return;

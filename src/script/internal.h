@@ -160,8 +160,8 @@ struct sconn {
 	bool pending;            /* a listener's child named at its SYN, not
 				    accepted yet (no socket) */
 	int err;                 /* last error the socket reported */
-	char child[SCRIPT_NAME_MAX]; /* listener: name of the next accepted */
-	unsigned nchild;
+	char child[SCRIPT_NAME_MAX]; /* listener: name of its first child */
+	struct sconn *parent;    /* a child: its listener's record */
 	uint8_t *rx;             /* the first SCRIPT_RX_KEEP bytes received */
 	size_t rx_len, rx_cap;
 	uint64_t rx_total;
@@ -191,6 +191,8 @@ struct speer {
 	tv_time tolerance;
 	bool strict;
 	uint16_t ip_id;
+	uint32_t flow;           /* events' connection id: one per `to` */
+	bool flow_used;          /* events went out under it */
 	struct peer_seg q[PEER_QUEUE];
 	unsigned qhead, qlen;
 	uint64_t qlost;

@@ -547,7 +547,8 @@ static int p_wire(struct parser *ps)
 
 	if (ps_peek(ps)->kind == TK_WORD &&
 	    (tok_punct(ps_peek2(ps), "->") || tok_punct(ps_peek2(ps), "<->"))) {
-		ps_name(ps, &w->from, "");
+		if (ps_name(ps, &w->from, "") != 0)
+			return -1;
 		w->both = tok_punct(ps_next(ps), "<->");
 		if (ps_name(ps, &w->to, _("a host name")) != 0)
 			return -1;
@@ -880,6 +881,31 @@ static int p_rule_count(struct parser *ps, struct script_rule *r)
 	return ps_expected(ps, ps_peek(ps), "'next' or 'every'");
 }
 
+/* 0 after an action, 1 if the word is not one, -1 on error. */
+static int p_rule_action(struct parser *ps, struct script_rule *r, bool *has_action)
+{
+	static const struct {
+		const char *word;
+		enum gate_act act;
+	} acts[] = {
+		{"drop", GATE_ACT_DROP}, {"dup", GATE_ACT_DUP}, {"duplicate", GATE_ACT_DUP},
+		{"delay", GATE_ACT_DELAY}, {"hold", GATE_ACT_HOLD}, {"pass", GATE_ACT_PASS},
+	};
+	const struct tok *t = ps_peek(ps);
+
+	for (size_t a = 0; a < TV_ARRAY_LEN(acts); a++) {
+		if (!tok_is(t, acts[a].word))
+			continue;
+		if (*has_action)
+			return ps_fail_tok(ps, t, _("a rule has one action; '%s' is a second one"));
+		*has_action = true;
+		ps->i++;
+		r->action = acts[a].act;
+		return r->action == GATE_ACT_DELAY ? ps_duration(ps, &r->delay) : 0;
+	}
+	return 1;
+}
+
 static int p_rule_item(struct parser *ps, struct script_rule *r, bool *has_action)
 {
 	const struct tok *t = ps_peek(ps);
@@ -918,18 +944,9 @@ static int p_rule_item(struct parser *ps, struct script_rule *r, bool *has_actio
 		return r->count = GATE_CHANCE, ps_percent(ps, &r->ppm);
 	if (tok_is(t, "next") || tok_is(t, "every"))
 		return p_rule_count(ps, r);
-	static const char *const acts[] = {"drop", "dup", "delay", "hold", "pass"};
-	for (int a = 0; a < 5; a++) {
-		if (!tok_is(t, acts[a]) && !(a == 1 && tok_is(t, "duplicate")))
-			continue;
-		if (*has_action)
-			return ps_fail_tok(ps, t, _("a rule has one action; '%s' is a second one"));
-		*has_action = true;
-		ps->i++;
-		r->action = a == 0 ? GATE_ACT_DROP : a == 1 ? GATE_ACT_DUP : a == 2 ? GATE_ACT_DELAY
-			  : a == 3 ? GATE_ACT_HOLD : GATE_ACT_PASS;
-		return a == 2 ? ps_duration(ps, &r->delay) : 0;
-	}
+	int a = p_rule_action(ps, r, has_action);
+	if (a <= 0)
+		return a;
 	if (t->kind == TK_WORD)
 		return ps_unknown(ps, t, _("unknown rule word '%s'"),
 				  _("unknown rule word '%s'; did you mean '%s'?"),
@@ -982,13 +999,15 @@ static int p_until(struct parser *ps, struct script_until *u)
 			return -1;
 	} else if (t->kind == TK_WORD && tok_is(t2, "is")) {
 		u->kind = SCRIPT_U_STATE;
-		ps_name(ps, &u->who, "");
+		if (ps_name(ps, &u->who, "") != 0)
+			return -1;
 		ps->i++;
 		if (ps_state(ps, &u->state) != 0)
 			return -1;
 	} else if (t->kind == TK_WORD && tok_is(t2, "received")) {
 		u->kind = SCRIPT_U_RECEIVED;
-		ps_name(ps, &u->who, "");
+		if (ps_name(ps, &u->who, "") != 0)
+			return -1;
 		ps->i++;
 		if (ps_size(ps, UINT64_MAX, &u->bytes) != 0)
 			return -1;
@@ -1023,11 +1042,47 @@ static int p_next(struct parser *ps)
 	return ps_end(ps);
 }
 
-static int p_peer(struct parser *ps)
+static int p_peer_opt(struct parser *ps)
 {
 	struct script_cmd *c = ps->cmd;
 	struct script_peer_args *pa = &c->peer;
+	const struct tok *t;
 	uint64_t v;
+
+	if (ps_accept(ps, "mac"))
+		return p_mac(ps);
+	if (ps_accept(ps, "port")) {
+		c->has_port = true;
+		if (ps_uint(ps, 65535, &v, _("a port number")) != 0)
+			return -1;
+		c->port = (uint16_t)v;
+		return 0;
+	}
+	if (ps_accept(ps, "isn")) {
+		pa->has_isn = true;
+		if (ps_uint(ps, UINT32_MAX, &v, _("a sequence number")) != 0)
+			return -1;
+		pa->isn = (uint32_t)v;
+		return 0;
+	}
+	if (ps_accept(ps, "to")) {
+		t = ps_peek(ps);
+		if (ps_dest(ps, &c->dest, false) != 0)
+			return -1;
+		if (c->dest.ref.name[0] == '\0')
+			return ps_fail(ps, t, "%s", _("name the host under test (like B:80)"));
+		return 0;
+	}
+	if (ps_accept(ps, "tolerance"))
+		return pa->has_tol = true, ps_duration(ps, &pa->tolerance);
+	if (ps_accept(ps, "strict"))
+		return pa->has_strict = true, ps_onoff(ps, &pa->strict);
+	return ps_expected(ps, ps_peek(ps), _("'mac', 'port', 'isn', 'to', 'tolerance' or 'strict'"));
+}
+
+static int p_peer(struct parser *ps)
+{
+	struct script_cmd *c = ps->cmd;
 
 	if (ps_new_name(ps, &c->a, _("a peer name")) != 0)
 		return -1;
@@ -1038,38 +1093,9 @@ static int p_peer(struct parser *ps)
 		c->addr = ps_next(ps)->addr;
 		c->has_addr = true;
 	}
-	while (ps_peek(ps)->kind != TK_END) {
-		if (ps_accept(ps, "mac")) {
-			if (p_mac(ps) != 0)
-				return -1;
-		} else if (ps_accept(ps, "port")) {
-			if (ps_uint(ps, 65535, &v, _("a port number")) != 0)
-				return -1;
-			c->port = (uint16_t)v;
-			c->has_port = true;
-		} else if (ps_accept(ps, "isn")) {
-			if (ps_uint(ps, UINT32_MAX, &v, _("a sequence number")) != 0)
-				return -1;
-			pa->isn = (uint32_t)v;
-			pa->has_isn = true;
-		} else if (ps_accept(ps, "to")) {
-			const struct tok *t = ps_peek(ps);
-			if (ps_dest(ps, &c->dest, false) != 0)
-				return -1;
-			if (c->dest.ref.name[0] == '\0')
-				return ps_fail(ps, t, "%s", _("name the host under test (like B:80)"));
-		} else if (ps_accept(ps, "tolerance")) {
-			pa->has_tol = true;
-			if (ps_duration(ps, &pa->tolerance) != 0)
-				return -1;
-		} else if (ps_accept(ps, "strict")) {
-			pa->has_strict = true;
-			if (ps_onoff(ps, &pa->strict) != 0)
-				return -1;
-		} else {
-			return ps_expected(ps, ps_peek(ps), _("'mac', 'port', 'isn', 'to', 'tolerance' or 'strict'"));
-		}
-	}
+	while (ps_peek(ps)->kind != TK_END)
+		if (p_peer_opt(ps) != 0)
+			return -1;
 	return 0;
 }
 

@@ -70,7 +70,8 @@ static void peer_emit_seg(struct speer *p, enum tv_event_type type, const struct
 	memset(&ev, 0, sizeof(ev));
 	ev.type = type;
 	ev.host = p->id;
-	ev.conn = 1;
+	ev.conn = p->flow;
+	p->flow_used = true;
 	ev.tuple.laddr = p->addr;
 	ev.tuple.lport = p->lport;
 	ev.tuple.raddr = type == TV_EV_SEG_OUT ? seg->daddr : seg->saddr;
@@ -169,6 +170,9 @@ int peer_port_of(struct script *sc, const char *name, struct wire_port **port, u
 
 static void peer_reset_flow(struct speer *p)
 {
+	if (p->flow_used)
+		p->flow++;
+	p->flow_used = false;
 	p->host_isn_known = false;
 	p->host_isn = 0;
 	p->qhead = p->qlen = 0;
@@ -207,6 +211,7 @@ static enum script_status peer_new(struct script *sc, const struct script_cmd *c
 	}
 	p->isn = (uint32_t)tv_rng_next(&sc->rng);
 	p->strict = true;
+	p->flow = 1;
 	*pp = p;
 	for (unsigned i = 0; i < sim_host_count(sc->sim); i++)
 		peer_static_arp(p, sim_host_at(sc->sim, i));
@@ -286,12 +291,35 @@ static size_t opt_put(const struct script_opt *o, uint32_t host_base, uint8_t *b
 	}
 }
 
+/* Ethernet and IPv4 headers for tlen bytes of TCP. */
+static void peer_headers(struct speer *p, uint8_t *f, size_t tlen)
+{
+	uint8_t *ip = f + TV_ETH_HLEN;
+	uint16_t csum;
+
+	memcpy(f, p->target->cfg.mac, 6);
+	memcpy(f + 6, p->mac, 6);
+	tv_put_be16(f + 12, TV_ETHERTYPE_IPV4);
+	memset(ip, 0, TV_IP_HLEN);
+	ip[0] = 0x45;
+	tv_put_be16(ip + 2, (uint16_t)(TV_IP_HLEN + tlen));
+	tv_put_be16(ip + 4, p->ip_id++);
+	ip[8] = 64;
+	ip[9] = TV_IPPROTO_TCP;
+	tv_put_be32(ip + 12, p->addr);
+	tv_put_be32(ip + 16, p->target->cfg.addr);
+	/* The sums come out in network order in memory (checksum.c). */
+	csum = tv_csum_finish(tv_csum_add(0, ip, TV_IP_HLEN));
+	memcpy(ip + 10, &csum, 2);
+}
+
 /* Ethernet + IPv4 + TCP for the line; returns the frame length. */
 static size_t peer_build(struct speer *p, const struct script_pkt *pkt, uint8_t *f)
 {
-	uint8_t *ip = f + TV_ETH_HLEN, *tcp = ip + TV_IP_HLEN, *o = tcp + TCP_HLEN;
+	uint8_t *tcp = f + TV_ETH_HLEN + TV_IP_HLEN, *o = tcp + TCP_HLEN;
 	uint32_t base = p->host_isn_known ? p->host_isn : 0;
-	size_t olen = 0, tlen, iplen;
+	size_t olen = 0, tlen;
+	uint16_t csum;
 
 	for (unsigned i = 0; i < pkt->nopts; i++)
 		olen += opt_put(&pkt->opts[i], base, o + olen);
@@ -300,21 +328,7 @@ static size_t peer_build(struct speer *p, const struct script_pkt *pkt, uint8_t 
 	for (uint32_t i = 0; i < pkt->len; i++)
 		o[olen + i] = (uint8_t)(' ' + (pkt->seq + i) % 95);
 	tlen = TCP_HLEN + olen + pkt->len;
-	iplen = TV_IP_HLEN + tlen;
-	memcpy(f, p->target->cfg.mac, 6);
-	memcpy(f + 6, p->mac, 6);
-	tv_put_be16(f + 12, TV_ETHERTYPE_IPV4);
-	memset(ip, 0, TV_IP_HLEN);
-	ip[0] = 0x45;
-	tv_put_be16(ip + 2, (uint16_t)iplen);
-	tv_put_be16(ip + 4, p->ip_id++);
-	ip[8] = 64;
-	ip[9] = TV_IPPROTO_TCP;
-	tv_put_be32(ip + 12, p->addr);
-	tv_put_be32(ip + 16, p->target->cfg.addr);
-	/* The sums come out in network order in memory (checksum.c). */
-	uint16_t csum = tv_csum_finish(tv_csum_add(0, ip, TV_IP_HLEN));
-	memcpy(ip + 10, &csum, 2);
+	peer_headers(p, f, tlen);
 	tv_put_be16(tcp, p->lport);
 	tv_put_be16(tcp + 2, p->tport);
 	tv_put_be32(tcp + 4, p->isn + pkt->seq);
@@ -322,12 +336,12 @@ static size_t peer_build(struct speer *p, const struct script_pkt *pkt, uint8_t 
 	tcp[12] = (uint8_t)((TCP_HLEN + olen) / 4 << 4);
 	tcp[13] = pkt->flags;
 	tv_put_be16(tcp + 14, (uint16_t)pkt->win);
-	tv_put_be16(tcp + 16, 0);
-	tv_put_be16(tcp + 18, 0);
-	uint32_t sum = tv_csum_pseudo(p->addr, p->target->cfg.addr, TV_IPPROTO_TCP, (uint16_t)tlen);
-	csum = tv_csum_finish(tv_csum_add(sum, tcp, tlen));
+	memset(tcp + 16, 0, 4);
+	csum = tv_csum_finish(tv_csum_add(tv_csum_pseudo(p->addr, p->target->cfg.addr,
+							  TV_IPPROTO_TCP, (uint16_t)tlen),
+					  tcp, tlen));
 	memcpy(tcp + 16, &csum, 2);
-	return TV_ETH_HLEN + iplen;
+	return TV_ETH_HLEN + TV_IP_HLEN + tlen;
 }
 
 /* The peer's current flow, or a script error. */
