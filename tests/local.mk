@@ -138,6 +138,7 @@ CONFORMANCE_TVS = \
 	tests/conformance/active-open-syn-fields.tvs \
 	tests/conformance/challenge-ack-rate-limit.tvs \
 	tests/conformance/close-syn-sent-deletes.tvs \
+	tests/conformance/close-wait-can-send.tvs \
 	tests/conformance/close-wait-data-ignored.tvs \
 	tests/conformance/close-wait-last-ack.tvs \
 	tests/conformance/cwnd-initial-window.tvs \
@@ -153,9 +154,11 @@ CONFORMANCE_TVS = \
 	tests/conformance/keepalive-answered.tvs \
 	tests/conformance/keepalive-default-off.tvs \
 	tests/conformance/keepalive-idle-configurable.tvs \
+	tests/conformance/keepalive-probe-answered.tvs \
 	tests/conformance/keepalive-probes.tvs \
 	tests/conformance/last-ack-rst-closes.tvs \
 	tests/conformance/listen-ack-rst.tvs \
+	tests/conformance/listen-no-syn-dropped.tvs \
 	tests/conformance/listen-rst-ignored.tvs \
 	tests/conformance/mss-above-mtu-clamped.tvs \
 	tests/conformance/mss-absent-default-536.tvs \
@@ -168,6 +171,7 @@ CONFORMANCE_TVS = \
 	tests/conformance/ooo-reassembly.tvs \
 	tests/conformance/options-unknown-ignored.tvs \
 	tests/conformance/persist-never-gives-up.tvs \
+	tests/conformance/persist-probe-accepted.tvs \
 	tests/conformance/persist-probe-backoff.tvs \
 	tests/conformance/rfc5961-ack-too-old-challenge.tvs \
 	tests/conformance/rfc5961-rst-exact-resets.tvs \
@@ -187,10 +191,12 @@ CONFORMANCE_TVS = \
 	tests/conformance/rto-restart-on-new-ack.tvs \
 	tests/conformance/rto-stopped-when-all-acked.tvs \
 	tests/conformance/rto-syn-retransmitted-3s.tvs \
+	tests/conformance/rto-synack-retransmitted-3s.tvs \
 	tests/conformance/send-window-limit.tvs \
 	tests/conformance/seq-beyond-window-trimmed.tvs \
 	tests/conformance/seq-overlap-trimmed.tvs \
 	tests/conformance/seq-unacceptable-ack.tvs \
+	tests/conformance/seq-wraparound.tvs \
 	tests/conformance/simultaneous-close-closing.tvs \
 	tests/conformance/simultaneous-open.tvs \
 	tests/conformance/snd-wnd-update-wl1.tvs \
@@ -205,6 +211,7 @@ CONFORMANCE_TVS = \
 	tests/conformance/syn-retries-give-up.tvs \
 	tests/conformance/syn-sent-ack-without-syn-dropped.tvs \
 	tests/conformance/syn-sent-bad-ack-rst.tvs \
+	tests/conformance/syn-sent-rst-bad-ack-ignored.tvs \
 	tests/conformance/syn-sent-rst-noack-ignored.tvs \
 	tests/conformance/syn-sent-rst-refused.tvs \
 	tests/conformance/synack-fields.tvs \
