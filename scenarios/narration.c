@@ -168,7 +168,7 @@ static const char *const narration[] = {
 	/* TRANSLATORS: lesson last-ack-lost, line 26 */
 	N_("B is still in LAST-ACK: it cannot tell whether its FIN or the ACK was lost, so its FIN timer runs."),
 	/* TRANSLATORS: lesson last-ack-lost, line 32 */
-	N_("After 1 s B retransmits its FIN (same seq=w: the FIN's sequence number)."),
+	N_("After 1 s B retransmits its FIN: the same segment, seq=w."),
 	/* TRANSLATORS: lesson last-ack-lost, line 40 */
 	N_("A is still in TIME-WAIT, so it recognises the FIN and sends the ACK again: B is CLOSED cleanly."),
 	/* TRANSLATORS: lesson last-ack-lost, line 41 */
