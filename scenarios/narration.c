@@ -9,6 +9,8 @@
 #define N_(s) s
 
 static const char *const narration[] = {
+	/* TRANSLATORS: lesson close-wait-pileup, its one-line summary */
+	N_("an application that never closes: CLOSE-WAIT connections pile up on the server"),
 	/* TRANSLATORS: lesson close-wait-pileup, line 35 */
 	N_("Three clients sent a request and closed. B's stack ACKed each FIN and told the application: end of data."),
 	/* TRANSLATORS: lesson close-wait-pileup, line 36 */
@@ -29,6 +31,8 @@ static const char *const narration[] = {
 	N_("At last the application closes them. B sends its FINs, but A forgot these connections long ago:"),
 	/* TRANSLATORS: lesson close-wait-pileup, line 68 */
 	N_("A answers each FIN with RST, and B's TCBs end with a reset instead of a clean close."),
+	/* TRANSLATORS: lesson close, its one-line summary */
+	N_("the four-way close: FIN, ACK, FIN, ACK, then TIME-WAIT for 2MSL"),
 	/* TRANSLATORS: lesson close, line 19 */
 	N_("The connection is open and A has sent its last data: 3 bytes, seq 1 to 3. Next is u = x+4."),
 	/* TRANSLATORS: lesson close, line 26 */
@@ -61,6 +65,8 @@ static const char *const narration[] = {
 	N_("and any old segment of this connection still in the network dies before the pair can be reused."),
 	/* TRANSLATORS: lesson close, line 86 */
 	N_("After 2MSL (240 s) the timer fires, A deletes the TCB, and the connection is completely gone."),
+	/* TRANSLATORS: lesson final-ack-lost, its one-line summary */
+	N_("the third handshake ACK is lost: data, or the retransmitted SYN-ACK, recovers"),
 	/* TRANSLATORS: lesson final-ack-lost, line 15 */
 	N_("Part 1: a client that talks first, like a web browser."),
 	/* TRANSLATORS: lesson final-ack-lost, line 23 */
@@ -81,6 +87,8 @@ static const char *const narration[] = {
 	N_("A is already ESTABLISHED: a SYN,ACK is old news. A drops it but answers with an ACK."),
 	/* TRANSLATORS: lesson final-ack-lost, line 53 */
 	N_("That ACK is exactly the lost third segment: B is ESTABLISHED at last, one RTO late."),
+	/* TRANSLATORS: lesson half-close, its one-line summary */
+	N_("half-close: after A's FIN, B in CLOSE-WAIT keeps sending data that A still receives"),
 	/* TRANSLATORS: lesson half-close, line 25 */
 	N_("A sent its request (11 bytes) and then FIN (seq 12): shutdown closes only A's sending side."),
 	/* TRANSLATORS: lesson half-close, line 26 */
@@ -95,6 +103,8 @@ static const char *const narration[] = {
 	N_("Only now B sends its FIN: ack 13, seq 4001. A ACKs it (ack 4002) and enters TIME-WAIT."),
 	/* TRANSLATORS: lesson half-close, line 48 */
 	N_("Each direction was closed by its own FIN, at its own time: that is why the close takes four segments."),
+	/* TRANSLATORS: lesson handshake, its one-line summary */
+	N_("the three-way handshake: SYN, SYN-ACK, ACK, one segment at a time"),
 	/* TRANSLATORS: lesson handshake, line 15 */
 	N_("The server application on B has created a TCB and listens: B is in LISTEN."),
 	/* TRANSLATORS: lesson handshake, line 16 */
@@ -127,6 +137,8 @@ static const char *const narration[] = {
 	N_("A fourth segment would tell nobody anything new: three is the minimum, and enough."),
 	/* TRANSLATORS: lesson handshake, line 76 */
 	N_("The first data byte is numbered x+1, because the SYN used x. Five bytes: SND.NXT goes to x+6."),
+	/* TRANSLATORS: lesson keepalive-dead-peer, its one-line summary */
+	N_("keepalive finds a dead peer: 2 hours idle, then 10 probes 75 seconds apart"),
 	/* TRANSLATORS: lesson keepalive-dead-peer, line 18 */
 	N_("B's connection has keepalive on. Every segment B receives restarts its keepalive timer: 2 hours,"),
 	/* TRANSLATORS: lesson keepalive-dead-peer, line 19 */
@@ -147,6 +159,8 @@ static const char *const narration[] = {
 	N_("B drops the connection with a RST (just in case A is still there) and reports a timeout."),
 	/* TRANSLATORS: lesson keepalive-dead-peer, line 48 */
 	N_("Keepalive is off by default; applications turn it on with the SO_KEEPALIVE socket option."),
+	/* TRANSLATORS: lesson keepalive-live-peer, its one-line summary */
+	N_("keepalive to a live peer: the probe is answered, and any traffic restarts the 2-hour timer"),
 	/* TRANSLATORS: lesson keepalive-live-peer, line 17 */
 	N_("B's connection has keepalive on (A's has not: each side decides for itself)."),
 	/* TRANSLATORS: lesson keepalive-live-peer, line 28 */
@@ -163,6 +177,8 @@ static const char *const narration[] = {
 	N_("Two idle hours after the request, the next probe; answered again. Keepalive costs two small segments"),
 	/* TRANSLATORS: lesson keepalive-live-peer, line 48 */
 	N_("every two hours on an idle connection, and nothing at all on a busy one."),
+	/* TRANSLATORS: lesson last-ack-lost, its one-line summary */
+	N_("the last ACK is lost: why TIME-WAIT lasts 2MSL"),
 	/* TRANSLATORS: lesson last-ack-lost, line 25 */
 	N_("A got B's FIN, sent the last ACK and entered TIME-WAIT. But that ACK was lost."),
 	/* TRANSLATORS: lesson last-ack-lost, line 26 */
@@ -185,6 +201,8 @@ static const char *const narration[] = {
 	N_("B's retransmitted FIN reached a host with no TCB for it. A answered RST, as for any closed port."),
 	/* TRANSLATORS: lesson last-ack-lost, line 69 */
 	N_("B's connection ended with a reset instead of a clean close. Waiting in TIME-WAIT prevents exactly this."),
+	/* TRANSLATORS: lesson loss-fast-retransmit, its one-line summary */
+	N_("loss: fast retransmit after 3 duplicate ACKs, and a retransmission timeout when the tail is lost"),
 	/* TRANSLATORS: lesson loss-fast-retransmit, line 19 */
 	N_("A's congestion window starts at 3 segments (3 x 1460 bytes). Slow start grows it with every ACK."),
 	/* TRANSLATORS: lesson loss-fast-retransmit, line 27 */
@@ -211,6 +229,8 @@ static const char *const narration[] = {
 	N_("The timer fired after 1 s (the minimum RTO) and A resent the segment. A timeout is a worse sign"),
 	/* TRANSLATORS: lesson loss-fast-retransmit, line 72 */
 	N_("than duplicate ACKs: A restarts slow start from a window of one segment."),
+	/* TRANSLATORS: lesson old-duplicate-syn, its one-line summary */
+	N_("an old duplicate SYN: why three handshakes and not two (RFC 9293 figure 8)"),
 	/* TRANSLATORS: lesson old-duplicate-syn, line 20 */
 	N_("A sends a SYN (ISN x1) from port 7000. It gets stuck in the network: a router is very slow."),
 	/* TRANSLATORS: lesson old-duplicate-syn, line 26 */
@@ -235,6 +255,8 @@ static const char *const narration[] = {
 	N_("The third segment is what lets the client say no. With only two, B would have been"),
 	/* TRANSLATORS: lesson old-duplicate-syn, line 59 */
 	N_("ESTABLISHED for a connection nobody wanted, holding memory and maybe sending data."),
+	/* TRANSLATORS: lesson rst-closed-port, its one-line summary */
+	N_("RST from a closed port: \"connection refused\", and how a RST's numbers are chosen"),
 	/* TRANSLATORS: lesson rst-closed-port, line 21 */
 	N_("No application listens on port 81, so B has no TCB for the SYN. B answers with RST."),
 	/* TRANSLATORS: lesson rst-closed-port, line 22 */
@@ -255,6 +277,8 @@ static const char *const narration[] = {
 	N_("And a RST to a closed port gets no answer at all: a reset is never answered with a reset,"),
 	/* TRANSLATORS: lesson rst-closed-port, line 47 */
 	N_("otherwise two hosts could bounce resets at each other forever."),
+	/* TRANSLATORS: lesson simultaneous-close, its one-line summary */
+	N_("simultaneous close: both FINs cross, both ends pass through CLOSING into TIME-WAIT"),
 	/* TRANSLATORS: lesson simultaneous-close, line 23 */
 	N_("Both applications close at the same moment. Both send FIN (seq 1) and enter FIN-WAIT-1."),
 	/* TRANSLATORS: lesson simultaneous-close, line 24 */
@@ -269,6 +293,8 @@ static const char *const narration[] = {
 	N_("Both closed actively, so both must wait 2MSL. Each one's last ACK might have been lost."),
 	/* TRANSLATORS: lesson simultaneous-close, line 53 */
 	N_("After 240 s both 2MSL timers fire and both TCBs are deleted."),
+	/* TRANSLATORS: lesson simultaneous-open, its one-line summary */
+	N_("simultaneous open: both ends send SYN at once, cross in SYN-RECEIVED, one connection"),
 	/* TRANSLATORS: lesson simultaneous-open, line 16 */
 	N_("A connects from port 6000 to B port 5000; at the same moment B connects from 5000 to A's 6000."),
 	/* TRANSLATORS: lesson simultaneous-open, line 17 */
@@ -283,6 +309,8 @@ static const char *const narration[] = {
 	N_("Both are ESTABLISHED. Four segments, not three, and still one connection with one TCB per side."),
 	/* TRANSLATORS: lesson simultaneous-open, line 47 */
 	N_("It is an ordinary connection: data flows both ways."),
+	/* TRANSLATORS: lesson syn-flood, its one-line summary */
+	N_("a SYN flood fills the listen backlog, and a real client cannot get in until it drains"),
 	/* TRANSLATORS: lesson syn-flood, line 34 */
 	N_("P sent 6 SYNs from 6 ports. B answered the first 4 with SYN,ACK and made 4 half-open TCBs."),
 	/* TRANSLATORS: lesson syn-flood, line 35 */
@@ -301,6 +329,8 @@ static const char *const narration[] = {
 	N_("An attacker only has to send 4 SYNs every 7 s to keep this server closed to everybody."),
 	/* TRANSLATORS: lesson syn-flood, line 57 */
 	N_("Defences: bigger backlogs, fewer SYN,ACK retries, and SYN cookies, which keep no state at all."),
+	/* TRANSLATORS: lesson syn-lost, its one-line summary */
+	N_("a lost SYN: the client retransmits with exponential backoff, 1 s, 2 s, 4 s..."),
 	/* TRANSLATORS: lesson syn-lost, line 20 */
 	N_("The network lost A's SYN. B never saw it, so B sends nothing, and A hears nothing."),
 	/* TRANSLATORS: lesson syn-lost, line 21 */
@@ -323,6 +353,8 @@ static const char *const narration[] = {
 	N_("connect() fails with a timeout about 2 minutes after it started."),
 	/* TRANSLATORS: lesson syn-lost, line 53 */
 	N_("(The last SYN left 20 ms late: A's ARP entry for B had expired and had to be refreshed.)"),
+	/* TRANSLATORS: lesson synack-lost, its one-line summary */
+	N_("a lost SYN-ACK: a half-open server waits in SYN-RECEIVED and retransmits"),
 	/* TRANSLATORS: lesson synack-lost, line 19 */
 	N_("A's SYN arrived: B created a TCB in SYN-RECEIVED and answered SYN,ACK, but that was lost."),
 	/* TRANSLATORS: lesson synack-lost, line 20 */
@@ -345,6 +377,8 @@ static const char *const narration[] = {
 	N_("and the first window is one segment instead of three (RFC 5681 3.1): the path looked lossy."),
 	/* TRANSLATORS: lesson synack-lost, line 51 */
 	N_("Half-open TCBs cost the server memory: a SYN flood exploits exactly this (see the syn-flood lesson)."),
+	/* TRANSLATORS: lesson zero-window, its one-line summary */
+	N_("zero window: the receiver's buffer is full, and the sender probes it with the persist timer"),
 	/* TRANSLATORS: lesson zero-window, line 28 */
 	N_("B's application is not reading. 4380 bytes filled B's buffer, and B's ACK said win 0: stop."),
 	/* TRANSLATORS: lesson zero-window, line 29 */

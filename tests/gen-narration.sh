@@ -1,6 +1,7 @@
 #!/bin/sh
 # gen-narration.sh - write the narration of the lesson library as C for
-# xgettext, which cannot read .tvs files: every `say "..."` string of
+# xgettext, which cannot read .tvs files: each lesson's one-line summary
+# (its "# lesson:" comment) and every `say "..."` string of
 # DIR/*.tvs (default: scenarios next to this script) becomes one N_("...")
 # line of scenarios/narration.c, printed on stdout, each with a
 # TRANSLATORS comment naming the lesson and line.  A string said twice
@@ -63,6 +64,18 @@ done | LC_ALL=C sort | while IFS= read -r f; do
 			rest = substr(rest, RSTART + 4)
 		}
 		return out rest
+	}
+	# The one-line summary `tcpviz lessons` shows, found as prog.c
+	# (summary_of_line) finds it: the first "# lesson:" comment.
+	FNR <= 30 && !summary && match($0, /^[ \t]*#[ \t]*lesson:[ \t]*/) {
+		text = substr($0, RLENGTH + 1)
+		sub(/[ \t\r]+$/, "", text)
+		gsub(/\\/, "\\\\", text)
+		gsub(/"/, "\\\"", text)
+		summary = 1
+		printf "\t/* TRANSLATORS: lesson %s, its one-line summary */\n", lesson
+		printf "\tN_(\"%s\"),\n", text
+		next
 	}
 	tolower($1) == "say" {
 		lit = literal($0)
