@@ -253,3 +253,7 @@ LESSON_OUT = \
 	tests/lessons/synack-lost.out \
 	tests/lessons/zero-window.out
 EXTRA_DIST += tests/lessons.sh tests/narration.sh tests/gen-narration.sh $(LESSON_OUT)
+
+# Every message is translated in every catalog (po/LINGUAS), none fuzzy.
+TESTS += tests/po-complete.sh
+EXTRA_DIST += tests/po-complete.sh
