@@ -363,19 +363,21 @@ static const char *const narration[] = {
 	N_("B has a retransmission timer for its SYN,ACK; A has one for its SYN. Both are 1 s."),
 	/* TRANSLATORS: lesson synack-lost, line 28 */
 	N_("At 1 s A's timer fired and A sent its SYN again: A cannot know which of the two segments was lost."),
-	/* TRANSLATORS: lesson synack-lost, line 34 */
-	N_("At B the repeated SYN arrived just as B's own timer fired. B sent its SYN,ACK twice more:"),
-	/* TRANSLATORS: lesson synack-lost, line 35 */
-	N_("once in reply to the repeated SYN (lost again), once from its timer. That one got through."),
 	/* TRANSLATORS: lesson synack-lost, line 36 */
-	N_("A is ESTABLISHED; B still waits in SYN-RECEIVED for the third segment."),
+	N_("A's repeated SYN told B that its SYN,ACK was lost. B sent it again at once (the gate dropped it too)"),
+	/* TRANSLATORS: lesson synack-lost, line 37 */
+	N_("and restarted its retransmission timer from this copy, so the timer will not send a second one right behind it."),
+	/* TRANSLATORS: lesson synack-lost, line 44 */
+	N_("At 2 s B's timer fired and B sent its SYN,ACK once more. That one got through."),
 	/* TRANSLATORS: lesson synack-lost, line 45 */
-	N_("A's ACK completes the handshake on B. The half-open state lasted about one second."),
-	/* TRANSLATORS: lesson synack-lost, line 49 */
+	N_("A is ESTABLISHED; B still waits in SYN-RECEIVED for the third segment."),
+	/* TRANSLATORS: lesson synack-lost, line 54 */
+	N_("A's ACK completes the handshake on B. The half-open state lasted about two seconds."),
+	/* TRANSLATORS: lesson synack-lost, line 58 */
 	N_("A loss during the handshake leaves marks: the RTO starts at 3 s instead of 1 s (RFC 6298 5.7),"),
-	/* TRANSLATORS: lesson synack-lost, line 50 */
+	/* TRANSLATORS: lesson synack-lost, line 59 */
 	N_("and the first window is one segment instead of three (RFC 5681 3.1): the path looked lossy."),
-	/* TRANSLATORS: lesson synack-lost, line 51 */
+	/* TRANSLATORS: lesson synack-lost, line 60 */
 	N_("Half-open TCBs cost the server memory: a SYN flood exploits exactly this (see the syn-flood lesson)."),
 	/* TRANSLATORS: lesson zero-window, its one-line summary */
 	N_("zero window: the receiver's buffer is full, and the sender probes it with the persist timer"),

@@ -21,6 +21,7 @@
 #include "core/apps.h"
 #include "core/sim.h"
 #include "core/sock.h"
+#include "daemon/cmd.h"
 #include "i18n.h"
 #include "out/text.h"
 #include "run.h"
@@ -36,6 +37,12 @@ static void usage(FILE *out)
 		       "               ladder diagrams, expectations (see '%s run --help')\n"),
 		PACKAGE);
 	fputs(_("  lessons      list the built-in lessons\n"), out);
+	fprintf(out, _("  daemon       run the stack live without a UI, driven through a control\n"
+		       "               socket (see '%s daemon --help')\n"),
+		PACKAGE);
+	fprintf(out, _("  ctl          send a command to a running daemon, or follow its events\n"
+		       "               (see '%s ctl --help')\n"),
+		PACKAGE);
 	fputs(_("\nOptions:\n"), out);
 	fputs(_("  -h, --help     show this help and exit\n"), out);
 	fputs(_("  -V, --version  show the version and exit\n"), out);
@@ -270,6 +277,10 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (strcmp(argv[1], "lessons") == 0)
 		return cmd_lessons(argc - 1, argv + 1);
+	if (strcmp(argv[1], "daemon") == 0)
+		return cmd_daemon(argc - 1, argv + 1);
+	if (strcmp(argv[1], "ctl") == 0)
+		return cmd_ctl(argc - 1, argv + 1);
 	fprintf(stderr, _("%s: unknown command '%s'; try '%s --help'\n"), PACKAGE, argv[1],
 		PACKAGE);
 	return 2;

@@ -12,9 +12,10 @@
  * same file and seed give the same bytes.
  *
  * Lessons are found by name (without .tvs) in the directories listed in
- * $TCPVIZ_LESSONS (colon-separated), then in the installed library
- * ($(pkgdatadir)/scenarios), then in ../scenarios next to the binary (an
- * uninstalled build in the source tree).
+ * $TCPVIZ_LESSONS (colon-separated), then, when this binary runs
+ * uninstalled from the build tree it was built in (in-tree or not), in
+ * that source tree's scenarios/, then in the installed library
+ * ($(pkgdatadir)/scenarios).
  */
 #define _DEFAULT_SOURCE /* readlink, PATH_MAX under -std=c11 */
 #include "config.h"
@@ -32,6 +33,7 @@
 #include "core/sim.h"
 #include "core/tcb.h"
 #include "i18n.h"
+#include "live.h"
 #include "out/json.h"
 #include "out/ladder.h"
 #include "out/pcap.h"
@@ -42,6 +44,14 @@
 #ifndef LESSONDIR
 #define LESSONDIR PKGDATADIR "/scenarios"
 #endif
+/* Set by src/local.mk: where the uninstalled binary is built, and the
+ * lessons of the source tree it was built from. */
+#ifndef BUILD_BINDIR
+#define BUILD_BINDIR ""
+#endif
+#ifndef SRCDIR_LESSONDIR
+#define SRCDIR_LESSONDIR ""
+#endif
 
 #define SCRIPT_FILE_LIMIT (16u << 20)
 #define LESSON_DIRS_MAX 16
@@ -51,6 +61,9 @@ struct run_opts {
 	bool has_seed;
 	uint64_t seed;
 	const char *pcap;
+	unsigned events;          /* --events: event types printed, 0: default */
+	struct live_opts live;    /* --tap and friends (live.h) */
+	struct live *rt;          /* the live run, NULL when headless */
 };
 
 /* One script to run: where it came from and what it parsed into. */
@@ -65,16 +78,33 @@ struct run_out {
 	struct jsonl_out *json;
 	struct ladder *ladder;
 	struct pcapng_out *pcap;
+	struct live *live;        /* frames the kernel receives go to pcap too */
 };
 
 /* ---- finding lessons ---- */
+
+/* Is this the binary in the build tree (not an installed copy)?  Its
+ * directory and the build tree's src/ are the same directory. */
+static bool run_uninstalled(void)
+{
+	char exe[PATH_MAX], here[PATH_MAX], built[PATH_MAX];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (len <= 0 || BUILD_BINDIR[0] == '\0')
+		return false;
+	exe[len] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return false;
+	*slash = '\0';
+	return realpath(exe, here) != NULL && realpath(BUILD_BINDIR, built) != NULL &&
+	       strcmp(here, built) == 0;
+}
 
 static unsigned lesson_dirs(char dirs[][PATH_MAX], unsigned max)
 {
 	const char *env = getenv("TCPVIZ_LESSONS");
 	unsigned n = 0;
-	char exe[PATH_MAX];
-	ssize_t len;
 
 	while (env != NULL && *env != '\0' && n < max) {
 		size_t k = strcspn(env, ":");
@@ -82,17 +112,12 @@ static unsigned lesson_dirs(char dirs[][PATH_MAX], unsigned max)
 			snprintf(dirs[n++], PATH_MAX, "%.*s", (int)k, env);
 		env += k + (env[k] == ':');
 	}
+	/* Uninstalled, the lessons it was built with come before whatever
+	 * version may be installed. */
+	if (n < max && SRCDIR_LESSONDIR[0] != '\0' && run_uninstalled())
+		snprintf(dirs[n++], PATH_MAX, "%s", SRCDIR_LESSONDIR);
 	if (n < max)
 		snprintf(dirs[n++], PATH_MAX, "%s", LESSONDIR);
-	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (len > 0 && n < max) {
-		exe[len] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash != NULL) {
-			*slash = '\0';
-			snprintf(dirs[n++], PATH_MAX, "%.*s/../scenarios", PATH_MAX - 20, exe);
-		}
-	}
 	return n;
 }
 
@@ -213,31 +238,45 @@ static void run_endpoint(void *ctx, uint32_t id, const char *name, uint32_t addr
 		ladder_add_host(o->ladder, id, name, addr);
 }
 
+static int run_out_pcap(struct run_out *o, const struct run_opts *opt, struct sim *sim)
+{
+	int err = 0;
+
+	if (opt->pcap == NULL)
+		return 0;
+	if ((o->pcap = pcapng_open(opt->pcap, &err)) == NULL)
+		return err ? err : TV_EINVAL;
+	sim_set_frame_tap(sim, pcapng_tap, o->pcap);
+	if ((o->live = opt->rt) != NULL)
+		live_set_frame_tap(o->live, pcapng_tap, o->pcap);
+	return 0;
+}
+
 static int run_out_open(struct run_out *o, const struct run_opts *opt, struct sim *sim)
 {
 	struct tv_bus *bus = sim_bus(sim);
-	int err = 0;
 
 	memset(o, 0, sizeof(*o));
 	if (opt->json) {
 		if ((o->json = jsonl_new(stdout)) == NULL || tv_bus_add(bus, jsonl_sink, o->json) != 0)
 			return TV_ENOMEM;
+		if (opt->events != 0)
+			jsonl_set_mask(o->json, opt->events);
 	} else {
 		if ((o->text = text_new(stdout)) == NULL || tv_bus_add(bus, text_sink, o->text) != 0)
 			return TV_ENOMEM;
 		text_set_absolute(o->text, opt->absolute);
-		text_set_mask(o->text, opt->verbose ? TEXT_MASK_ALL : TEXT_MASK_DEFAULT);
+		text_set_mask(o->text, opt->events ? opt->events
+						   : opt->verbose ? TEXT_MASK_ALL : TEXT_MASK_DEFAULT);
 	}
+	/* A live run may go on for hours: keep no ladder unless asked. */
+	if (opt->rt != NULL && opt->no_ladder)
+		return run_out_pcap(o, opt, sim);
 	if ((o->ladder = ladder_new()) == NULL || tv_bus_add(bus, ladder_sink, o->ladder) != 0)
 		return TV_ENOMEM;
 	ladder_set_ascii(o->ladder, opt->ascii || !ladder_locale_utf8());
 	ladder_set_absolute(o->ladder, opt->absolute);
-	if (opt->pcap != NULL) {
-		if ((o->pcap = pcapng_open(opt->pcap, &err)) == NULL)
-			return err ? err : TV_EINVAL;
-		sim_set_frame_tap(sim, pcapng_tap, o->pcap);
-	}
-	return 0;
+	return run_out_pcap(o, opt, sim);
 }
 
 static void run_out_detach(struct run_out *o, struct sim *sim)
@@ -252,6 +291,8 @@ static void run_out_detach(struct run_out *o, struct sim *sim)
 		tv_bus_remove(bus, ladder_sink, o->ladder);
 	if (o->pcap)
 		sim_set_frame_tap(sim, NULL, NULL);
+	if (o->pcap && o->live)
+		live_set_frame_tap(o->live, NULL, NULL);
 }
 
 /* Detach (again: harmless) and close the pcap file: its first error. */
@@ -319,7 +360,15 @@ static int run_cmds(struct script *sc, struct sim *sim, const struct script_prog
 	struct script_result res;
 
 	for (size_t i = 0; i < prog->n; i++) {
-		if (script_exec(sc, &prog->cmds[i], &res) == SCRIPT_OK)
+		enum script_status st = opt->rt ? live_exec(opt->rt, sc, &prog->cmds[i], &res)
+						: script_exec(sc, &prog->cmds[i], &res);
+		if (opt->rt && live_signal(opt->rt) != 0) {
+			fflush(stdout);
+			fprintf(stderr, _("%s:%u: interrupted\n"), prog->cmds[i].file,
+				prog->cmds[i].line);
+			return 128 + live_signal(opt->rt);
+		}
+		if (st == SCRIPT_OK)
 			continue;
 		run_report(&res, sc, sim, o, opt);
 		return res.status == SCRIPT_FAILED ? 1 : 2;
@@ -339,6 +388,10 @@ static int run_script(struct sim *sim, struct run_out *o, const struct run_file 
 	cfg.seed_fixed = opt->has_seed;
 	cfg.on_endpoint = run_endpoint;
 	cfg.ctx = o;
+	if (opt->rt) {
+		live_script_config(opt->rt, &cfg);
+		live_endpoints(opt->rt, run_endpoint, o);
+	}
 	if ((sc = script_new(sim, &cfg)) == NULL) {
 		fprintf(stderr, _("%s: out of memory\n"), PACKAGE);
 		return 2;
@@ -356,16 +409,27 @@ static int run_script(struct sim *sim, struct run_out *o, const struct run_file 
 	/* Stop observing before the teardown, which is not part of the
 	 * story; the services closing would otherwise be reported. */
 	run_out_detach(o, sim);
+	if (opt->rt)
+		live_finish(opt->rt); /* FIN (or RST) to the kernel, then a moment */
 	script_free(sc);
 	return rc;
 }
 
-static int run_one(const struct run_file *f, const struct run_opts *opt)
+static int run_one(const struct run_file *f, const struct run_opts *opts)
 {
 	struct run_out o;
+	struct run_opts live_opts = *opts, *opt = &live_opts;
 	uint64_t seed = opt->has_seed ? opt->seed : f->prog.has_seed ? f->prog.seed : 1;
-	struct sim *sim = sim_new(seed);
+	struct sim *sim;
 	int rc, err;
+
+	if (opt->live.tap != NULL) {
+		if ((opt->rt = live_open(&opt->live, seed)) == NULL)
+			return 2;
+		sim = live_sim(opt->rt);
+	} else {
+		sim = sim_new(seed);
+	}
 
 	memset(&o, 0, sizeof(o));
 	if (sim == NULL || (err = run_out_open(&o, opt, sim)) != 0) {
@@ -376,7 +440,10 @@ static int run_one(const struct run_file *f, const struct run_opts *opt)
 		rc = run_script(sim, &o, f, opt, seed);
 	}
 	err = sim ? run_out_close(&o, sim) : 0;
-	sim_free(sim);
+	if (opt->rt)
+		live_close(opt->rt);
+	else
+		sim_free(sim);
 	run_out_free(&o);
 	if (err != 0 && rc == 0) {
 		fprintf(stderr, _("%s: writing %s failed: %s\n"), PACKAGE, opt->pcap,
@@ -404,7 +471,22 @@ static void run_usage(FILE *out)
 	fputs(_("      --no-ladder  do not print ladder diagrams\n"), out);
 	fputs(_("  -v, --verbose    print every event (segments received, sockets, ARP...)\n"),
 	      out);
+	fputs(_("      --events=LIST  print only these event types (comma-separated JSON\n"
+		"                   names: state, seg_in, seg_out, retransmit, gate...)\n"),
+	      out);
 	fputs(_("  -h, --help       show this help and exit\n\n"), out);
+	fputs(_("Against the kernel, in real time, across a TAP device:\n"
+		"      --tap=NAME   open (or create) the TAP device NAME; the script's\n"
+		"                   waits (run, run until, step) then take wall time\n"
+		"      --addr=A/N   the stack's own address: a host with that address\n"
+		"                   (named by --name) joins the wire with the kernel\n"
+		"      --host-addr=H/N  give the kernel's side of NAME that address and\n"
+		"                   bring it up; scripts reach the kernel at H\n"
+		"      --name=HOST  the stack host's name in the script (tcpviz)\n"
+		"      --speed=X    run the clock X times as fast (0.1 to 100; 1)\n"
+		"      --user=USER  started as root: continue as USER once the device is\n"
+		"                   open (default: $SUDO_UID, else stay root)\n"
+		"      --reset      at the end close connections with RST, not FIN\n\n"), out);
 	fputs(_("A LESSON is a name from 'tcpviz lessons'.  The language is described\n"
 		"in tcpviz-script(5).\n\n"), out);
 	fputs(_("Exit status: 0 if every expectation held, 1 at the first failed\n"
@@ -424,7 +506,26 @@ static bool run_parse_seed(const char *s, uint64_t *out)
 	return true;
 }
 
-enum { OPT_ASCII = 256, OPT_NO_LADDER };
+enum { OPT_ASCII = 256, OPT_NO_LADDER, OPT_EVENTS };
+
+/* "state,retransmit,gate": a mask of event types (their JSON names). */
+static bool run_parse_events(const char *s, unsigned *mask)
+{
+	*mask = 0;
+	while (*s != '\0') {
+		size_t n = strcspn(s, ",");
+		int t;
+		for (t = 0; t < TV_EV_TYPE_COUNT; t++)
+			if (strlen(tv_event_type_name((enum tv_event_type)t)) == n &&
+			    strncmp(s, tv_event_type_name((enum tv_event_type)t), n) == 0)
+				break;
+		if (t == TV_EV_TYPE_COUNT)
+			return false;
+		*mask |= 1u << t;
+		s += n + (s[n] == ',');
+	}
+	return *mask != 0;
+}
 
 static int run_getopt(int argc, char **argv, struct run_opts *opt)
 {
@@ -434,9 +535,11 @@ static int run_getopt(int argc, char **argv, struct run_opts *opt)
 		{"seed", required_argument, NULL, 's'},
 		{"no-ladder", no_argument, NULL, OPT_NO_LADDER},
 		{"verbose", no_argument, NULL, 'v'}, {"help", no_argument, NULL, 'h'},
+		{"events", required_argument, NULL, OPT_EVENTS},
+		LIVE_LONG_OPTS,
 		{NULL, 0, NULL, 0},
 	};
-	int c;
+	int c, r;
 
 	while ((c = getopt_long(argc, argv, "ajp:s:vh", opts, NULL)) != -1) {
 		switch (c) {
@@ -453,8 +556,21 @@ static int run_getopt(int argc, char **argv, struct run_opts *opt)
 			}
 			opt->has_seed = true;
 			break;
+		case OPT_EVENTS:
+			if (!run_parse_events(optarg, &opt->events)) {
+				fprintf(stderr, _("%s: invalid --events '%s': a comma-separated list of "
+						  "state, seg_in, seg_out, drop, timer_arm, timer_cancel, "
+						  "timer_fire, retransmit, cwnd, sock, arp, icmp, gate, "
+						  "wire, note\n"),
+					PACKAGE, optarg);
+				return 2;
+			}
+			break;
 		case 'h': run_usage(stdout); return 0;
-		default: return 2;
+		default:
+			if ((r = live_opt(&opt->live, c, optarg)) != 0)
+				return 2;
+			break;
 		}
 	}
 	if (optind >= argc) {
@@ -462,7 +578,7 @@ static int run_getopt(int argc, char **argv, struct run_opts *opt)
 			PACKAGE, PACKAGE);
 		return 2;
 	}
-	return -1;
+	return live_check(&opt->live, argc - optind);
 }
 
 int cmd_run(int argc, char **argv)

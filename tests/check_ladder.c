@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "out/ladder.h"
+#include "out/text.h"
 #include "out/util.h"
 #include "out_fixture.h"
 
@@ -301,6 +302,152 @@ START_TEST(test_rst_from_a_closed_port_ends_the_diagram)
 }
 END_TEST
 
+static void connected_cb(void *ctx, struct tv_sock *s, enum tv_sock_event ev, int err)
+{
+	(void)s;
+	(void)err;
+	if (ev == TV_SOCK_CONNECTED)
+		*(bool *)ctx = true;
+}
+
+/* The text of diagram i alone (owned by the capture). */
+static const char *lrun_print_one(struct lrun *r, unsigned i)
+{
+	ofx_capture_close(&r->cap);
+	ofx_capture_open(&r->cap);
+	ck_assert_int_eq(ladder_print_one(r->l, i, r->cap.fp), 0);
+	return ofx_capture_text(&r->cap);
+}
+
+/*
+ * RFC 9293 figure 8 on one port pair: an old SYN (held at A's gate) from
+ * an aborted connection reaches B while A's new connection waits; B
+ * answers it, A resets B's half-open TCB, then the real handshake runs.
+ * The two connections share the 4-tuple but not the connection ids: the
+ * old SYN, B's answer and B's return to LISTEN are diagram 1; the new
+ * SYN, A's RST and the real handshake, numbered from the real ISNs, are
+ * diagram 2.  The RST carries the same relative number as in the
+ * transcript.
+ */
+START_TEST(test_same_tuple_twice_kept_apart_by_connection_id)
+{
+	struct lrun r;
+	struct text_out *tx;
+	struct ofx_capture tcap;
+	struct tv_sock *old = NULL, *c = NULL;
+	struct gate_rule g;
+	uint32_t rule;
+	char line[512], want[64];
+	const char *t, *p;
+	unsigned long rst;
+	bool connected = false;
+
+	lrun_setup(&r);
+	ladder_set_ascii(r.l, true);
+	ofx_capture_open(&tcap);
+	tx = text_new(tcap.fp);
+	ck_assert_ptr_nonnull(tx);
+	ck_assert_int_eq(text_add_sim_hosts(tx, r.f.sim), 0);
+	ck_assert_int_eq(tv_bus_add(sim_bus(r.f.sim), text_sink, tx), 0);
+	memset(&g, 0, sizeof(g));
+	g.proto = GATE_PROTO_TCP;
+	g.flags_mask = 0xff;
+	g.flags_value = TV_TH_SYN;
+	g.count = GATE_ALWAYS;
+	g.action = GATE_ACT_HOLD;
+	ck_assert_int_eq(sim_rule(r.f.sim, r.f.a, r.f.b, &g, &rule), 0);
+	ck_assert_int_eq(sock_connect(r.f.a, OFX_ADDR_B, 7, 7000, ignore_cb, NULL, &old,
+				      sim_now(r.f.sim)),
+			 0);
+	sim_run_for(r.f.sim, TV_MSEC(500));
+	ck_assert_int_eq(sock_abort(old, sim_now(r.f.sim)), 0);
+	sim_run_for(r.f.sim, TV_SEC(3));
+	ck_assert_int_eq(sock_connect(r.f.a, OFX_ADDR_B, 7, 7000, connected_cb, &connected, &c,
+				      sim_now(r.f.sim)),
+			 0);
+	sim_run_for(r.f.sim, TV_MSEC(100));
+	struct gate *ga = sim_gate(r.f.sim, r.f.a);
+	ck_assert_uint_eq(gate_held_count(ga), 2);
+	ck_assert_uint_eq(gate_step(ga, sim_now(r.f.sim)), 1); /* the old SYN */
+	ck_assert_int_eq(sim_run_until_quiet(r.f.sim, TV_SEC(10)), 0);
+	ck_assert_int_eq(gate_rule_remove(ga, rule), 0);
+	ck_assert_uint_eq(gate_step(ga, sim_now(r.f.sim)), 1); /* the new one */
+	ck_assert_int_eq(sim_run_until_quiet(r.f.sim, TV_SEC(10)), 0);
+	ck_assert(connected);
+	ck_assert_uint_eq(ladder_count(r.l), 2);
+
+	/* Diagram 1: the old SYN arrives at last, B answers, A discards
+	 * the answer, B goes back to LISTEN; nothing is left in flight. */
+	t = lrun_print_one(&r, 0);
+	line_with(t, "- SYN seq=0 len=0 -", line, sizeof(line));
+	ck_assert_ptr_nonnull(strstr(line, "SYN-SENT +"));
+	ck_assert_ptr_nonnull(strstr(line, "->| SYN-RECEIVED"));
+	line_with(t, "SYN,ACK seq=0 ack=1", line, sizeof(line));
+	ck_assert_ptr_nonnull(strstr(line, "|#-"));
+	ck_assert_ptr_nonnull(strstr(t, "| LISTEN"));
+	ck_assert_ptr_null(strstr(t, "...."));
+	ck_assert_ptr_null(strstr(t, "RST"));
+	/* Diagram 2: the real handshake, each side from its own ISN. */
+	t = lrun_print_one(&r, 1);
+	ck_assert_ptr_null(strstr(t, "SYN seq=429"));
+	line_with(t, "SYN,ACK seq=0 ack=1 len=0", line, sizeof(line));
+	ck_assert_ptr_nonnull(strstr(line, "ESTABLISHED |<"));
+	ck_assert_ptr_nonnull(strstr(line, "+ SYN-RECEIVED"));
+	ck_assert_ptr_nonnull(strstr(t, "- ACK seq=1 ack=1 len=0 -"));
+	/* The RST: the same number in the transcript and the ladder. */
+	p = strstr(ofx_capture_text(&tcap), "Flags [R], seq ");
+	ck_assert_ptr_nonnull(p);
+	rst = strtoul(p + strlen("Flags [R], seq "), NULL, 10);
+	ck_assert_uint_ne(rst, 0);
+	snprintf(want, sizeof(want), "RST seq=%lu len=0", rst);
+	ck_assert_ptr_nonnull(strstr(t, want));
+	tv_bus_remove(sim_bus(r.f.sim), text_sink, tx);
+	text_free(tx);
+	ofx_capture_close(&tcap);
+	sock_close(c, sim_now(r.f.sim));
+	lrun_teardown(&r);
+}
+END_TEST
+
+/* ASCII and Unicode: an arrow that stops short and one discarded at the
+ * lane have two different marks, and the legend explains each. */
+START_TEST(test_short_and_discarded_marks_differ)
+{
+	static const struct {
+		bool ascii;
+		const char *x, *discard;
+	} style[] = {{true, "x", "#"}, {false, "✗", "⊘"}};
+
+	for (size_t k = 0; k < TV_ARRAY_LEN(style); k++) {
+		struct lrun r;
+		struct tv_sock *sk = NULL;
+		char want[128];
+		const char *t;
+
+		lrun_setup(&r);
+		ladder_set_ascii(r.l, style[k].ascii);
+		/* a lost SYN,ACK (short) and a SYN to a closed port (discarded) */
+		ofx_drop_next(&r.f, r.f.b, r.f.a, TV_TH_SYN | TV_TH_ACK);
+		ofx_run(&r.f);
+		ck_assert_int_eq(sock_connect(r.f.a, OFX_ADDR_B, 81, 0, ignore_cb, NULL, &sk,
+					      sim_now(r.f.sim)),
+				 0);
+		sim_run_until_quiet(r.f.sim, TV_SEC(10));
+		sock_close(sk, sim_now(r.f.sim));
+		t = lrun_print(&r);
+		snprintf(want, sizeof(want), "  %s    stops short: lost on the wire or dropped by a gate",
+			 style[k].x);
+		ck_assert_msg(strstr(t, want) != NULL, "no '%s' in\n%s", want, t);
+		snprintf(want, sizeof(want), "  %s    at a lane: arrived, and the host discarded it",
+			 style[k].discard);
+		ck_assert_msg(strstr(t, want) != NULL, "no '%s' in\n%s", want, t);
+		snprintf(want, sizeof(want), "%s%s", style[k].discard, style[k].ascii ? "|" : "│");
+		ck_assert_ptr_nonnull(strstr(t, want));
+		lrun_teardown(&r);
+	}
+}
+END_TEST
+
 START_TEST(test_display_width_counts_cjk_as_two_columns)
 {
 	char buf[64];
@@ -330,6 +477,8 @@ static Suite *ladder_suite(void)
 	tcase_add_test(c, test_same_run_draws_the_same_bytes);
 	tcase_add_test(c, test_absolute_mode_labels_raw_sequence_numbers);
 	tcase_add_test(c, test_rst_from_a_closed_port_ends_the_diagram);
+	tcase_add_test(c, test_same_tuple_twice_kept_apart_by_connection_id);
+	tcase_add_test(c, test_short_and_discarded_marks_differ);
 	tcase_add_test(c, test_display_width_counts_cjk_as_two_columns);
 	suite_add_tcase(s, c);
 	return s;

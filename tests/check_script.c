@@ -330,6 +330,9 @@ START_TEST(test_expect_and_narration_parse)
 	ck_assert_uint_eq(cmd.expect.op, SCRIPT_OP_GE);
 	parse_ok("expect c rto < 3s", SCRIPT_EXPECT);
 	ck_assert_uint_eq(cmd.expect.value, TV_SEC(3));
+	parse_ok("expect c rto.base == 1s", SCRIPT_EXPECT);
+	ck_assert_uint_eq(cmd.expect.field, SCRIPT_F_RTO_BASE);
+	ck_assert_uint_eq(cmd.expect.value, TV_SEC(1));
 	parse_ok("expect c snd.nxt == rcv.nxt", SCRIPT_EXPECT);
 	ck_assert(cmd.expect.rhs_field);
 	parse_ok("expect c snd.nxt != s rcv.nxt", SCRIPT_EXPECT);
@@ -1238,6 +1241,34 @@ START_TEST(test_failure_names_both_ends_of_the_connection)
 }
 END_TEST
 
+/* RFC 6298 5.5 doubles the RTO itself: the `rto` field and the TCB dump
+ * show the timeout the timer runs with (backed off), rto.base the value
+ * the RTT samples gave. */
+START_TEST(test_rto_field_and_dump_show_the_backed_off_rto)
+{
+	struct run r;
+	char buf[4096];
+
+	run_ok(&r, "host A\nhost B\nlisten B:80 as srv accept s\n"
+		   "rule drop from A flags S next 2\nconnect A to B:80 as c\n"
+		   "expect c rto == 1s\nexpect c rto.base == 1s\n"
+		   "next timer\nexpect c rexmits == 1\n"
+		   "expect c rto == 2s\nexpect c rto.base == 1s\nexpect c timer rexmit == 2s\n"
+		   "next timer\nexpect c rto == 4s\nexpect c rto.base == 1s\n"
+		   "expect c rto > rto.base\n");
+	run_free(&r);
+	ck_assert_int_eq(run_text(&r, "host A\nhost B\nlisten B:80 as srv accept s\n"
+				      "rule drop from A flags S next 1\nconnect A to B:80 as c\n"
+				      "next timer\nexpect c cwnd == 1"),
+			 SCRIPT_FAILED);
+	struct tcb *t = run_tcb(&r, 0);
+	ck_assert_ptr_nonnull(t);
+	script_tcb_format(t, sim_now(r.sim), buf, sizeof(buf));
+	ck_assert_msg(strstr(buf, " rto 2s rto.base 1s ") != NULL, "%s", buf);
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(test_peer_failure_shows_expected_and_actual_segments)
 {
 	struct run r;
@@ -1440,6 +1471,7 @@ static Suite *script_suite(void)
 	tcase_add_loop_test(e, test_every_runtime_error_and_failure_is_reported_exactly, 0,
 			    (int)TV_ARRAY_LEN(xerr_cases));
 	tcase_add_test(e, test_failure_names_both_ends_of_the_connection);
+	tcase_add_test(e, test_rto_field_and_dump_show_the_backed_off_rto);
 	tcase_add_test(e, test_a_gate_takes_64_rules_at_most);
 	tcase_add_test(e, test_peer_failure_shows_expected_and_actual_segments);
 	tcase_add_test(x, test_handshake_names_the_accepted_connection);

@@ -466,6 +466,41 @@ START_TEST(test_fast_retransmit_after_three_dupacks)
 }
 END_TEST
 
+/* `dupacks` is the real count: the three that started fast retransmit
+ * and every one after them in the same recovery; the full ACK that ends
+ * recovery resets it. */
+START_TEST(test_dupacks_counted_through_fast_recovery)
+{
+	uint8_t *d;
+	size_t n = 200000;
+	struct tcb *a = grow_cwnd(10, &d, n);
+	size_t idx[64];
+	P.app_b.auto_read = false;
+	fx_deliver_round(&P);
+	while (fx_q_find(&P, FXT_B, 0, 0) >= 0)
+		fx_deliver(&P, (size_t)fx_q_find(&P, FXT_B, 0, 0));
+	ck_assert_uint_ge(data_frames(idx, 64), 6);
+	fx_drop(&P, idx[0]);
+	while (fx_q_find(&P, FXT_A, 0, 0) >= 0)
+		fx_deliver(&P, (size_t)fx_q_find(&P, FXT_A, 0, 0));
+	unsigned dup = 0;
+	while (fx_q_find(&P, FXT_B, 0, 0) >= 0) {
+		fx_deliver(&P, (size_t)fx_q_find(&P, FXT_B, 0, 0));
+		dup++;
+		ck_assert_uint_eq(a->dupacks, dup);
+	}
+	ck_assert_uint_ge(dup, 5);
+	ck_assert(a->in_recovery);
+	ck_assert_uint_eq(fx_counter(&P, FXT_A, TV_CNT_TCP_FAST_RETRANSMIT), 1);
+	P.app_b.auto_read = true;
+	fx_app_cb(&P.app_b, P.sb, TV_SOCK_READABLE, 0);
+	fx_run(&P, P.now + TV_MSEC(100));
+	ck_assert(!a->in_recovery);
+	ck_assert_uint_eq(a->dupacks, 0);
+	free(d);
+}
+END_TEST
+
 /* NewReno: two losses in one window; the partial ACK after the first
  * retransmission resends the second hole at once. */
 START_TEST(test_newreno_partial_ack_retransmits_next_hole)
@@ -944,6 +979,7 @@ static Suite *data_suite(void)
 	tcase_add_test(tc, test_nagle_holds_small_segments);
 	tcase_add_test(tc, test_nodelay_sends_at_once);
 	tcase_add_test(tc, test_fast_retransmit_after_three_dupacks);
+	tcase_add_test(tc, test_dupacks_counted_through_fast_recovery);
 	tcase_add_test(tc, test_newreno_partial_ack_retransmits_next_hole);
 	tcase_add_test(tc, test_rto_resets_cwnd);
 	tcase_add_test(tc, test_bulk_transfer_lossy_wire_integrity);

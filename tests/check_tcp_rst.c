@@ -339,6 +339,88 @@ START_TEST(test_close_with_unread_data_sends_rst)
 }
 END_TEST
 
+/* RFC 9293 3.10.5: ABORT in SYN-SENT has no peer state to reset: the TCB
+ * is deleted with no RST, under a rule that says so (not APP_ABORT's
+ * "send RST"). */
+START_TEST(test_abort_in_syn_sent_no_rst_unsync_rule)
+{
+	fx_listen(&P);
+	fx_connect(&P);
+	fx_q_clear(&P);
+	ck_assert_int_eq(sock_abort(P.sa, P.now), TV_OK);
+	P.sa = NULL;
+	ck_assert_uint_eq(P.nq, 0);
+	ck_assert_uint_eq(fx_counter(&P, FXT_A, TV_CNT_TCP_RST_SENT), 0);
+	ck_assert_uint_eq(fx_count_state(&P, FXT_A, TCB_SYN_SENT, TCB_CLOSED,
+					 TV_RULE_APP_ABORT_UNSYNC), 1);
+	ck_assert_uint_eq(fx_count_rule(&P, TV_EV_STATE, TV_RULE_APP_ABORT), 0);
+}
+END_TEST
+
+/* RFC 9293 3.10.5: ABORT in CLOSING, LAST-ACK or TIME-WAIT only deletes
+ * the TCB; the rule reported says no RST went. */
+START_TEST(test_abort_after_both_fins_no_rst_closing_rule)
+{
+	static const enum tcb_state states[] = {TCB_LAST_ACK, TCB_CLOSING, TCB_TIME_WAIT};
+
+	for (size_t k = 0; k < TV_ARRAY_LEN(states); k++) {
+		fx_pair_fini(&P);
+		fx_pair_init(&P, NULL);
+		struct tcb *a = fx_tcb_in_state(&P, states[k]);
+		ck_assert_int_eq(a->state, states[k]);
+		size_t nq = P.nq;
+		ck_assert_int_eq(sock_abort(P.sa, P.now), TV_OK);
+		P.sa = NULL;
+		ck_assert_uint_eq(P.nq, nq);
+		ck_assert_uint_eq(fx_counter(&P, FXT_A, TV_CNT_TCP_RST_SENT), 0);
+		ck_assert_uint_eq(fx_count_state(&P, FXT_A, states[k], TCB_CLOSED,
+						 TV_RULE_APP_ABORT_CLOSING), 1);
+	}
+}
+END_TEST
+
+/* ABORT where the peer holds state still sends the RST under APP_ABORT. */
+START_TEST(test_abort_in_fin_wait_1_sends_rst)
+{
+	struct tcb *a = fx_tcb_in_state(&P, TCB_FIN_WAIT_1);
+	ck_assert_int_eq(a->state, TCB_FIN_WAIT_1);
+	fx_q_clear(&P);
+	ck_assert_int_eq(sock_abort(P.sa, P.now), TV_OK);
+	P.sa = NULL;
+	ck_assert_uint_eq(P.nq, 1);
+	ck_assert_uint_eq(fx_q_at(&P, 0)->i.flags, TV_TH_RST);
+	ck_assert_uint_eq(fx_count_rule(&P, TV_EV_SEG_OUT, TV_RULE_APP_ABORT), 1);
+	ck_assert_uint_eq(fx_count_state(&P, FXT_A, TCB_FIN_WAIT_1, TCB_CLOSED,
+					 TV_RULE_APP_ABORT), 1);
+}
+END_TEST
+
+/* RFC 1122 4.2.2.13 in LAST-ACK: the application half-closed, the peer's
+ * data is still unread when it closes: RST (the rule's word) shows that
+ * data was lost. */
+START_TEST(test_close_with_unread_data_in_last_ack_sends_rst)
+{
+	fx_establish(&P);
+	P.app_a.auto_read = false;
+	sock_send(P.sb, "unread", 6, P.now);
+	ck_assert_int_eq(sock_shutdown(P.sb, P.now), TV_OK);
+	fx_deliver_all(&P);
+	struct tcb *a = fx_tcb(P.sa);
+	ck_assert_int_eq(a->state, TCB_CLOSE_WAIT);
+	ck_assert_uint_eq(sock_readable(P.sa), 6);
+	ck_assert_int_eq(sock_shutdown(P.sa, P.now), TV_OK);
+	ck_assert_int_eq(a->state, TCB_LAST_ACK);
+	fx_q_clear(&P);
+	ck_assert_int_eq(sock_close(P.sa, P.now), TV_OK);
+	P.sa = NULL;
+	ck_assert_uint_eq(P.nq, 1);
+	ck_assert_uint_eq(fx_q_at(&P, 0)->i.flags, TV_TH_RST);
+	ck_assert_uint_eq(fx_count_rule(&P, TV_EV_SEG_OUT, TV_RULE_CLOSE_UNREAD), 1);
+	ck_assert_uint_eq(fx_count_state(&P, FXT_A, TCB_LAST_ACK, TCB_CLOSED,
+					 TV_RULE_CLOSE_UNREAD), 1);
+}
+END_TEST
+
 /* SYN-RECEIVED after an active open (simultaneous): RST -> refused. */
 START_TEST(test_syn_received_active_rst_refused)
 {
@@ -576,6 +658,10 @@ static Suite *rst_suite(void)
 	tcase_add_test(tc, test_time_wait_syn_challenge_ack);
 	tcase_add_test(tc, test_abort_sends_rst_peer_resets);
 	tcase_add_test(tc, test_close_with_unread_data_sends_rst);
+	tcase_add_test(tc, test_abort_in_syn_sent_no_rst_unsync_rule);
+	tcase_add_test(tc, test_abort_after_both_fins_no_rst_closing_rule);
+	tcase_add_test(tc, test_abort_in_fin_wait_1_sends_rst);
+	tcase_add_test(tc, test_close_with_unread_data_in_last_ack_sends_rst);
 	tcase_add_test(tc, test_syn_received_active_rst_refused);
 	tcase_add_test(tc, test_last_ack_rst_closes_quietly);
 	suite_add_tcase(s, tc);

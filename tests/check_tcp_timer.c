@@ -304,6 +304,125 @@ START_TEST(test_zero_window_persist_probes_backoff)
 }
 END_TEST
 
+/*
+ * RFC 6298 3 (Karn) and RFC 9293 3.8.6.1: zero-window probes are not
+ * timed, and a probe sent again is sequence space sent twice.  Here the
+ * reader drains while the window is shut, its window update is lost, and
+ * the next probe is taken: the ACK covering the probe octet comes seconds
+ * after the first probe, and must leave SRTT, RTTVAR and the RTO as the
+ * handshake set them (as a sample it gave an RTO of several seconds).
+ */
+START_TEST(test_persist_probe_acked_gives_no_rtt_sample)
+{
+	fx_pair_fini(&P);
+	fx_pair_init(&P, tune_small_rcvbuf);
+	fx_establish(&P);
+	P.app_b.auto_read = false;
+	struct tcb *a = fx_tcb(P.sa);
+	static uint8_t data[8000];
+	ck_assert_int_eq(sock_send(P.sa, data, sizeof(data), P.now), (long)sizeof(data));
+	fx_deliver_all(&P);
+	ck_assert(fx_advance(&P, TV_NEVER)); /* the SWS override send */
+	fx_run(&P, P.now + TV_MSEC(500)); /* B's (delayed) ACK: window 0 */
+	ck_assert_uint_eq(a->snd_wnd, 0);
+	ck_assert(tcb_timer_armed(a, TCB_T_PERSIST));
+	uint32_t srtt = a->srtt, rttvar = a->rttvar, rto = a->rto;
+	fx_run(&P, P.now + TV_SEC(8)); /* probed more than once */
+	ck_assert_uint_eq(a->snd_wnd, 0);
+	ck_assert_uint_ge(fx_counter(&P, FXT_A, TV_CNT_TCP_PERSIST), 2);
+	uint32_t una = a->snd_una;
+	/* the reader drains; its window update is lost */
+	P.app_b.auto_read = true;
+	fx_app_cb(&P.app_b, P.sb, TV_SOCK_READABLE, 0);
+	ck_assert_uint_ge(fx_drop_from(&P, FXT_B), 1);
+	ck_assert(fx_advance(&P, TV_NEVER)); /* the next probe */
+	long i = fx_q_find(&P, FXT_A, 0, 0);
+	ck_assert_int_ge(i, 0);
+	ck_assert_uint_eq(fx_q_at(&P, (size_t)i)->i.seq, una);
+	ck_assert_uint_eq(fx_q_at(&P, (size_t)i)->i.len, 1);
+	fx_deliver(&P, (size_t)i); /* taken this time */
+	while (fx_q_find(&P, FXT_B, 0, 0) < 0)
+		ck_assert(fx_advance(&P, TV_NEVER));
+	fx_deliver(&P, (size_t)fx_q_find(&P, FXT_B, 0, 0));
+	ck_assert_uint_eq(a->snd_una, una + 1); /* the probe octet is acknowledged */
+	ck_assert_uint_gt(a->snd_wnd, 0);
+	ck_assert_uint_eq(a->srtt, srtt);
+	ck_assert_uint_eq(a->rttvar, rttvar);
+	ck_assert_uint_eq(a->rto, rto);
+	ck_assert_uint_eq(tcb_rto(a), rto);
+	fx_run(&P, P.now + TV_SEC(10));
+	ck_assert_uint_eq(P.app_b.rxlen, sizeof(data));
+}
+END_TEST
+
+/* A probe sent again stops an RTT measurement already running on that
+ * octet (Karn), though it is not counted as a retransmission. */
+START_TEST(test_persist_probe_resent_stops_rtt_timing)
+{
+	fx_establish(&P);
+	struct tcb *a = fx_tcb(P.sa);
+	sock_send(P.sa, "xy", 2, P.now);
+	ck_assert(a->rtt_active);
+	ck_assert_uint_eq(a->rtt_seq, a->snd_una);
+	fx_q_clear(&P);
+	/* the peer shuts its window without taking the data */
+	struct fx_spec s;
+	fx_spec_peer(&s, a);
+	s.seq = a->rcv_nxt;
+	s.ack = a->snd_una;
+	s.flags = TV_TH_ACK;
+	s.win = 0;
+	fx_inject(&P, FXT_A, &s);
+	ck_assert_uint_eq(a->snd_wnd, 0);
+	tcp_persist_probe(a, P.now);
+	ck_assert_uint_eq(fx_q_at(&P, P.nq - 1)->i.seq, a->snd_una);
+	ck_assert(!a->rtt_active);
+	ck_assert_uint_eq(fx_counter(&P, FXT_A, TV_CNT_TCP_RETRANSMIT), 0);
+}
+END_TEST
+
+/*
+ * RFC 9293 3.10.7.4 / RFC 6298 5.1: the peer's SYN repeated in
+ * SYN-RECEIVED means our SYN,ACK was lost: it goes again at once and the
+ * retransmission timer restarts from that copy, so the timer does not
+ * send a second identical copy moments later.  The copy is reported as a
+ * retransmission that no timeout caused (count 0).
+ */
+START_TEST(test_syn_received_repeated_syn_restarts_rexmit_timer)
+{
+	fx_listen(&P);
+	fx_connect(&P);
+	tv_time t0 = P.now;
+	fx_deliver(&P, 0);                 /* A's SYN reaches B */
+	ck_assert_uint_eq(fx_drop_from(&P, FXT_B), 1); /* its SYN,ACK is lost */
+	struct tcb *b = fx_peer_tcb(&P, fx_tcb(P.sa));
+	ck_assert_ptr_nonnull(b);
+	ck_assert_int_eq(b->state, TCB_SYN_RECEIVED);
+	fx_set_time(&P, t0 + TV_MSEC(900));
+	fx_inject_to(&P, b, b->irs, 0, TV_TH_SYN, NULL, 0); /* the SYN again */
+	ck_assert_int_ge(fx_q_find(&P, FXT_B, TV_TH_SYN | TV_TH_ACK, TV_TH_SYN | TV_TH_ACK), 0);
+	ck_assert_uint_eq(b->rexmit_count, 0);
+	ck_assert_uint_eq(b->timer[TCB_T_REXMIT], t0 + TV_MSEC(1900));
+	ck_assert_uint_eq(fx_count_rule(&P, TV_EV_RETRANSMIT, TV_RULE_SYN_RCVD_DUP_SYN), 1);
+	for (size_t i = P.nev; i-- > 0;)
+		if (P.ev[i].type == TV_EV_RETRANSMIT) {
+			ck_assert_uint_eq(P.ev[i].u.rexmit.count, 0);
+			break;
+		}
+	/* nothing more from B until 1 s after the copy, then 2 s after that */
+	size_t mark = P.nlog;
+	while (fx_next_deadline(&P) <= t0 + TV_MSEC(3950)) {
+		fx_q_clear(&P); /* A's SYN retransmissions go nowhere */
+		ck_assert(fx_advance(&P, TV_NEVER));
+	}
+	tv_time t[8];
+	size_t n = log_times(mark, FXT_B, TV_TH_SYN | TV_TH_ACK, TV_TH_SYN | TV_TH_ACK, t, 8);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(t[0], t0 + TV_MSEC(1900));
+	ck_assert_uint_eq(t[1], t0 + TV_MSEC(3900));
+}
+END_TEST
+
 /* RFC 1122 4.2.3.2: a lone segment is ACKed after delack_timeout... */
 START_TEST(test_delayed_ack_timeout)
 {
@@ -437,6 +556,9 @@ static Suite *timer_suite(void)
 	tcase_add_test(tc, test_keepalive_live_peer_keeps_connection);
 	tcase_add_test(tc, test_keepalive_options_and_activity);
 	tcase_add_test(tc, test_zero_window_persist_probes_backoff);
+	tcase_add_test(tc, test_persist_probe_acked_gives_no_rtt_sample);
+	tcase_add_test(tc, test_persist_probe_resent_stops_rtt_timing);
+	tcase_add_test(tc, test_syn_received_repeated_syn_restarts_rexmit_timer);
 	tcase_add_test(tc, test_delayed_ack_timeout);
 	tcase_add_test(tc, test_delayed_ack_every_second_full_segment);
 	tcase_add_test(tc, test_orphaned_fin_wait_2_times_out);

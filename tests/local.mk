@@ -126,7 +126,9 @@ TESTS += tests/run_scripts.sh
 EXTRA_DIST += tests/run_scripts.sh tests/scripts/pass-handshake.tvs \
 	tests/scripts/pass-peer.tvs tests/scripts/pass-gate.tvs \
 	tests/scripts/fail-state.tvs tests/scripts/fail-peer.tvs \
-	tests/scripts/error-parse.tvs tests/scripts/error-runtime.tvs
+	tests/scripts/error-parse.tvs tests/scripts/error-runtime.tvs \
+	tests/scripts/pass-rule-clear-keeps-held.tvs \
+	tests/scripts/pass-error-after-close.tvs
 
 # RFC conformance: packetdrill-style scripts, one rule each, driving the
 # stack through the raw peer (tests/conformance.sh runs them all).
@@ -173,6 +175,7 @@ CONFORMANCE_TVS = \
 	tests/conformance/persist-never-gives-up.tvs \
 	tests/conformance/persist-probe-accepted.tvs \
 	tests/conformance/persist-probe-backoff.tvs \
+	tests/conformance/persist-probe-karn.tvs \
 	tests/conformance/rfc5961-ack-too-old-challenge.tvs \
 	tests/conformance/rfc5961-rst-exact-resets.tvs \
 	tests/conformance/rfc5961-rst-inexact-challenge.tvs \
@@ -205,6 +208,7 @@ CONFORMANCE_TVS = \
 	tests/conformance/syn-rcvd-ack-with-data.tvs \
 	tests/conformance/syn-rcvd-active-rst-refused.tvs \
 	tests/conformance/syn-rcvd-bad-ack-rst.tvs \
+	tests/conformance/syn-rcvd-dup-syn-timer-restart.tvs \
 	tests/conformance/syn-rcvd-fin-close-wait.tvs \
 	tests/conformance/syn-rcvd-rst-listen.tvs \
 	tests/conformance/syn-rcvd-syn-listen.tvs \
@@ -257,3 +261,34 @@ EXTRA_DIST += tests/lessons.sh tests/narration.sh tests/gen-narration.sh $(LESSO
 # Every message is translated in every catalog (po/LINGUAS), none fuzzy.
 TESTS += tests/po-complete.sh
 EXTRA_DIST += tests/po-complete.sh
+
+# The daemon's control socket, in-process on a live runtime with real
+# client sockets (a temporary directory, no network), the client codec
+# and the JSON event decoder; then `tcpviz daemon` and `tcpviz ctl` end
+# to end.
+check_PROGRAMS += tests/check_daemon
+tests_check_daemon_SOURCES = tests/check_daemon.c $(OUT_FIXTURE)
+tests_check_daemon_CFLAGS = $(TEST_CFLAGS) $(LIBUV_CFLAGS) $(JANSSON_CFLAGS) -pthread
+tests_check_daemon_LDADD = src/daemon/libtvdaemon.a src/host/libtvhost.a \
+	src/script/libtvscript.a src/out/libtvout.a $(TEST_LIBS) $(LIBUV_LIBS) \
+	$(JANSSON_LIBS) $(LIBINTL) -lm
+tests_check_daemon_LDFLAGS = -pthread
+TESTS += tests/daemon.sh
+EXTRA_DIST += tests/daemon.sh
+
+# The live runtime on the in-memory wire (no TAP): clock, waits,
+# shutdown, queued commands; and the core pieces it rests on.
+check_PROGRAMS += tests/check_rt
+tests_check_rt_SOURCES = tests/check_rt.c
+tests_check_rt_CFLAGS = $(TEST_CFLAGS)
+tests_check_rt_LDADD = src/host/libtvhost.a src/script/libtvscript.a src/out/libtvout.a \
+	$(TEST_LIBS) $(LIBUV_LIBS) $(JANSSON_LIBS) $(LIBINTL) -lm
+
+# Interop with the Linux kernel across a TAP device: each test makes its
+# own network namespace and sends nothing outside it; SKIP (77) without
+# root, /dev/net/tun, unshare or the tool it needs (nc, curl, ping).
+NETNS_TESTS = tests/netns/ping.sh tests/netns/echo.sh tests/netns/http.sh \
+	tests/netns/daytime.sh tests/netns/client.sh tests/netns/impair.sh \
+	tests/netns/bulk.sh
+TESTS += $(NETNS_TESTS)
+EXTRA_DIST += $(NETNS_TESTS) tests/netns/lib.sh

@@ -74,6 +74,19 @@ grep -q "never reached" "$tmp/out" && fail "the run went on after the failure"
 grep -q "^  expected: S. 0:0(0) ack 2 <...>$" "$tmp/out" || fail "peer: expected segment"
 grep -q "^  actual:   S. 0:0(0) ack 1 win 65535 <mss 1460>$" "$tmp/out" || fail "peer: actual segment"
 
+# Without TCPVIZ_LESSONS, the binary in the build tree finds the lessons of
+# its source tree, in-tree or out-of-tree build alike.
+(
+	unset TCPVIZ_LESSONS
+	"$tcpviz" run --no-ladder handshake >"$tmp/out" 2>"$tmp/err"
+) || fail "'tcpviz run handshake' without TCPVIZ_LESSONS: $(cat "$tmp/err")"
+grep -q "CLOSED -> SYN-SENT" "$tmp/out" || fail "the handshake lesson found uninstalled did not run"
+(
+	unset TCPVIZ_LESSONS
+	"$tcpviz" lessons >"$tmp/out" 2>"$tmp/err"
+) || fail "'tcpviz lessons' without TCPVIZ_LESSONS: $(cat "$tmp/err")"
+grep -q "^old-duplicate-syn " "$tmp/out" || fail "'tcpviz lessons' uninstalled does not list the source tree's lessons"
+
 # Lessons by name.
 TCPVIZ_LESSONS=$scripts
 export TCPVIZ_LESSONS

@@ -141,6 +141,9 @@ struct tv_event {
 	union {
 		struct {
 			uint8_t old_state, new_state; /* enum tcb_state */
+			int err;  /* the TCB's error (TV_E*, 0 = none) as it
+				     reaches CLOSED: seen by whoever watches
+				     a connection whose handle is closed */
 		} state;
 		struct tv_seg_info seg;
 		struct {

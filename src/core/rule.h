@@ -73,7 +73,9 @@
 	X(FAST_RECOVERY_INFLATE, "RFC 6582 3.2", "duplicate ACK in fast recovery: inflate cwnd by one segment") \
 	X(OOO_FULL, "RFC 9293 3.10.7.4", "out-of-order queue full: segment dropped")                \
 	X(WINDOW_UPDATE, "RFC 9293 3.8.6.2.2", "receive window opened: send a window update")      \
-	X(KEEPALIVE_ALIVE, "RFC 1122 4.2.3.6", "keepalive probe answered: the peer is alive")
+	X(KEEPALIVE_ALIVE, "RFC 1122 4.2.3.6", "keepalive probe answered: the peer is alive") \
+	X(APP_ABORT_UNSYNC, "RFC 9293 3.10.5", "ABORT before the connection is synchronized: delete the TCB, no RST") \
+	X(APP_ABORT_CLOSING, "RFC 9293 3.10.5", "ABORT after both sides sent FIN: delete the TCB, no RST")
 
 enum tv_rule {
 #define TV_RULE_ENUM(id, ref, text) TV_RULE_##id,

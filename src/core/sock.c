@@ -490,13 +490,27 @@ int sock_shutdown(struct tv_sock *s, tv_time now)
 	return r;
 }
 
+/*
+ * RFC 9293 3.10.5: ABORT resets a peer that may hold state for us
+ * (SYN-RECEIVED to CLOSE-WAIT).  Before the connection is synchronized
+ * (LISTEN, SYN-SENT) there is nothing to reset, and after both sides sent
+ * their FIN (CLOSING, LAST-ACK, TIME-WAIT) the RFC only deletes the TCB;
+ * those get rules of their own, so the reported rule says what was done.
+ * A CLOSE that throws unread data away (rule CLOSE_UNREAD) is always
+ * answered with a RST: RFC 1122 4.2.2.13, to show that data was lost.
+ */
 static void sk_abort(struct tcb *tcb, enum tv_rule rule, tv_time now)
 {
-	/* RFC 9293 3.10.5: a reset where the peer may hold state for us. */
 	enum tcb_state st = (enum tcb_state)tcb->state;
-	if (st == TCB_SYN_RECEIVED || st == TCB_ESTABLISHED || st == TCB_FIN_WAIT_1 ||
-	    st == TCB_FIN_WAIT_2 || st == TCB_CLOSE_WAIT)
+
+	if (st == TCB_LISTEN || st == TCB_SYN_SENT) {
+		rule = TV_RULE_APP_ABORT_UNSYNC;
+	} else if (rule != TV_RULE_CLOSE_UNREAD &&
+		   (st == TCB_CLOSING || st == TCB_LAST_ACK || st == TCB_TIME_WAIT)) {
+		rule = TV_RULE_APP_ABORT_CLOSING;
+	} else {
 		tcp_send_rst_tcb(tcb, rule, now);
+	}
 	tcb_delete(tcb, rule, TV_EABORTED, now);
 }
 
@@ -547,6 +561,38 @@ int sock_abort(struct tv_sock *s, tv_time now)
 	tcb_release(tcb);
 	tcp_leave(tcb->h, now);
 	return TV_OK;
+}
+
+/* The host is going away (a daemon stopping): CLOSE (RFC 9293 3.10.4) or
+ * ABORT (3.10.5) every connection on the application's behalf.  A
+ * connection a listener has not handed out yet is left to the listener's
+ * own close, which resets it (3.10.4). */
+static void sk_close_one(struct tcb *tcb, bool reset, tv_time now)
+{
+	if (tcb->gone || tcb->state == TCB_CLOSED || tcb->parent != NULL)
+		return;
+	if (tcb->state == TCB_LISTEN || tcb->state == TCB_SYN_SENT)
+		tcb_delete(tcb, TV_RULE_APP_CLOSE_LISTEN, 0, now);
+	else if (reset)
+		sk_abort(tcb, TV_RULE_APP_ABORT, now);
+	else
+		sk_shutdown(tcb, now);
+}
+
+unsigned sock_close_all(struct host *h, bool reset, tv_time now)
+{
+	unsigned n = 0;
+
+	tcp_enter(h, now);
+	/* Deleting only marks TCBs gone; they are freed in tcp_leave, so the
+	 * list stays walkable. */
+	for (struct tcb *tcb = h->tcp->all; tcb != NULL; tcb = tcb->anext) {
+		if (!tcb->gone && tcb->state != TCB_TIME_WAIT && tcb->state != TCB_CLOSED)
+			n++;
+		sk_close_one(tcb, reset, now);
+	}
+	tcp_leave(h, now);
+	return n;
 }
 
 struct tcb *sock_tcb(struct tv_sock *s)

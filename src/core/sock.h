@@ -83,8 +83,17 @@ long sock_recv(struct tv_sock *s, void *buf, size_t len, tv_time now);
 int sock_shutdown(struct tv_sock *s, tv_time now);
 /* Full close: FIN after queued data; the handle is released. */
 int sock_close(struct tv_sock *s, tv_time now);
-/* Send RST, delete the TCB; the handle is released. */
+/* Delete the TCB, sending a RST where the peer holds state for it
+ * (RFC 9293 3.10.5: not in LISTEN or SYN-SENT, nor once both FINs were
+ * sent); the handle is released. */
 int sock_abort(struct tv_sock *s, tv_time now);
+
+/* Shut the whole host's TCP down, as a stopping daemon does: every
+ * listener closes (its unaccepted connections are reset), every
+ * connection is closed with a FIN after its queued data (a half close:
+ * sockets keep their handles and still read) or, with reset, aborted with
+ * an RST.  Returns how many TCBs were open (TIME-WAIT not counted). */
+unsigned sock_close_all(struct host *h, bool reset, tv_time now);
 
 /* Introspection for front ends and tests. */
 struct tcb;

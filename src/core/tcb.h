@@ -114,7 +114,8 @@ struct tcb {
 	uint8_t ka_probes;        /* unanswered keepalive probes */
 	uint8_t snd_wscale;       /* peer's shift (applies to SEG.WND) */
 	uint8_t rcv_wscale;       /* our shift (applies to what we advertise) */
-	uint8_t dupacks;
+	uint16_t dupacks;         /* duplicate ACKs in a row, and on through
+				     the fast recovery they started (tcp_cc.c) */
 	int8_t err;               /* TV_E* reported to the socket */
 	uint8_t keep_cnt;
 

@@ -58,6 +58,7 @@ void tcb_set_state(struct tcb *tcb, enum tcb_state new_state, enum tv_rule rule,
 		tcb_event_init(tcb, &ev, TV_EV_STATE, rule);
 		ev.u.state.old_state = (uint8_t)old;
 		ev.u.state.new_state = (uint8_t)new_state;
+		ev.u.state.err = new_state == TCB_CLOSED ? tcb->err : 0;
 		host_emit(tcb->h, &ev);
 	}
 }
@@ -381,10 +382,10 @@ void tcb_delete_to(struct tcb *tcb, enum tcb_state to, enum tv_rule rule, int er
 {
 	if (tcb->gone)
 		return;
+	if (err != 0 && tcb->err == 0)
+		tcb->err = (int8_t)err; /* first, so the state event carries it */
 	tcb_set_state(tcb, to, rule, now);
 	tcb->gone = 1;
-	if (err != 0 && tcb->err == 0)
-		tcb->err = (int8_t)err;
 	tcb_timers_stop(tcb, now);
 	tcb_unhash(tcb);
 	tcb_list_del(tcb);

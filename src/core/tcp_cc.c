@@ -123,9 +123,18 @@ void tcp_cc_ack(struct tcb *tcb, uint32_t acked, tv_time now)
 	cc_emit(tcb, TV_RULE_FAST_RECOVERY_EXIT);
 }
 
-/* RFC 5681 3.2 with RFC 6582 3.2 steps 2 and 4. */
+/*
+ * RFC 5681 3.2 with RFC 6582 3.2 steps 2 and 4.  `dupacks` counts the
+ * duplicate ACKs in a row before fast retransmit and goes on counting
+ * through the recovery they start (partial ACKs do not end the episode),
+ * so it tells how many arrived; it is reset by an ACK of new data outside
+ * recovery, by the full ACK that ends recovery and by a timeout, and it
+ * stops at UINT16_MAX.
+ */
 bool tcp_cc_dupack(struct tcb *tcb, tv_time now)
 {
+	if (tcb->dupacks < UINT16_MAX)
+		tcb->dupacks++;
 	if (tcb->in_recovery) {
 		if (tcb->cwnd < TCP_CWND_MAX) {
 			tcb->cwnd += tcb->snd_mss;
@@ -133,7 +142,7 @@ bool tcp_cc_dupack(struct tcb *tcb, tv_time now)
 		}
 		return false;
 	}
-	if (++tcb->dupacks < 3)
+	if (tcb->dupacks < 3)
 		return false;
 	/* Step 2: dup ACKs for data sent before the last recovery began do
 	 * not start another one. */

@@ -594,13 +594,17 @@ static void in_syn_sent(struct tcb *tcb, struct tcp_seg *s)
 
 /* RFC 9293 3.10.7.4 for SYN-RECEIVED.  Our own additions, ahead of the
  * steps: the peer's SYN again without ACK means our SYN,ACK was lost, so
- * it is sent again at once; with an ACK (simultaneous open, figure 7
- * line 6) the old SYN is trimmed off and the rest processed. */
+ * it is sent again at once and the retransmission timer restarts from
+ * that copy (RFC 6298 5.1: the timer runs from the latest transmission;
+ * left alone it could fire moments later and send a second identical
+ * copy); with an ACK (simultaneous open, figure 7 line 6) the old SYN is
+ * trimmed off and the rest processed. */
 static void in_syn_received(struct tcb *tcb, struct tcp_seg *s)
 {
 	if ((s->i.flags & (TV_TH_SYN | TV_TH_RST)) == TV_TH_SYN && s->i.seq == tcb->irs) {
 		if (!has(s, TV_TH_ACK)) {
 			tcp_rexmit_first(tcb, TV_RULE_SYN_RCVD_DUP_SYN, s->now);
+			tcp_rexmit_timer_restart(tcb, s->now);
 			return;
 		}
 		s->i.flags &= (uint8_t)~TV_TH_SYN;

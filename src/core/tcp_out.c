@@ -153,22 +153,28 @@ static uint32_t out_build(struct tcb *tcb, uint8_t *p, struct tv_seg_info *i, ui
 	return hl + len;
 }
 
-/* Counters, Karn, and the events for a segment about to go out. */
+/*
+ * Counters, Karn, and the events for a segment about to go out.  A probe
+ * octet sent again, and the SYN,ACK of a simultaneous open (same sequence
+ * number as our SYN), are not loss recovery: they are not counted or
+ * reported as retransmissions.  A probe sent again is still sequence
+ * space sent twice, so Karn's rule (RFC 6298 3) applies to it: an ACK
+ * covering it cannot tell which copy it answers, and the RTT sample
+ * would be the whole persist episode.
+ */
 static void out_account(struct tcb *tcb, const struct tv_seg_info *i, enum tv_rule rule,
 			tv_time now)
 {
 	uint32_t span = i->len + !!(i->flags & TV_TH_SYN) + !!(i->flags & TV_TH_FIN);
-	/* A probe octet sent again, and the SYN,ACK of a simultaneous open
-	 * (same sequence number as our SYN), are not loss recovery. */
-	bool rexmit = span > 0 && seq_lt(i->seq, tcb->snd_max) && rule != TV_RULE_PERSIST_PROBE &&
-		      rule != TV_RULE_SYN_SENT_SYN;
+	bool again = span > 0 && seq_lt(i->seq, tcb->snd_max) && rule != TV_RULE_SYN_SENT_SYN;
+	bool rexmit = again && rule != TV_RULE_PERSIST_PROBE;
 
 	if (i->flags & TV_TH_ACK)
 		out_acked(tcb, now);
-	if (rexmit) {
+	if (again)
 		tcb->rtt_active = 0; /* Karn: no RTT sample from a retransmission */
+	if (rexmit)
 		host_count(tcb->h, TV_CNT_TCP_RETRANSMIT);
-	}
 	host_count(tcb->h, TV_CNT_TCP_TX);
 	if (i->flags & TV_TH_RST)
 		host_count(tcb->h, TV_CNT_TCP_RST_SENT);
@@ -195,13 +201,18 @@ void tcp_xmit(struct tcb *tcb, uint32_t seq, uint8_t flags, uint32_t len, enum t
 
 /* A segment that consumes sequence space at seq: time it if it is new
  * (RFC 6298 3: one sample at a time), advance SND.NXT/SND.MAX, and start
- * the retransmission timer if it is not running (RFC 6298 5.1). */
+ * the retransmission timer if it is not running (RFC 6298 5.1).  A window
+ * probe is never timed: a receiver with a closed window answers it
+ * without taking the octet, and the ACK that finally covers it comes
+ * when the window opens, so its delay measures the receiving
+ * application, not the path. */
 static void out_segment(struct tcb *tcb, uint32_t seq, uint8_t flags, uint32_t len,
 			enum tv_rule rule, tv_time now)
 {
 	uint32_t span = len + !!(flags & TV_TH_SYN) + !!(flags & TV_TH_FIN);
 
-	if (!tcb->rtt_active && seq == tcb->snd_max && span > 0) {
+	if (!tcb->rtt_active && seq == tcb->snd_max && span > 0 &&
+	    rule != TV_RULE_PERSIST_PROBE) {
 		tcb->rtt_active = 1;
 		tcb->rtt_seq = seq;
 		tcb->rtt_start = now;
@@ -381,6 +392,12 @@ void tcp_send_rst_reply(struct host *h, const struct tcb *tcb, const struct tcp_
 	i.daddr = in->saddr;
 	i.sport = in->dport;
 	i.dport = in->sport;
+	if (tcb != NULL && tcb->lst == NULL) {
+		/* Sent on behalf of a connection: number it as its other
+		 * segments are numbered (a listener has no ISN). */
+		i.iss = tcb->iss;
+		i.irs = tcb->have_irs ? tcb->irs : 0;
+	}
 	if (in->flags & TV_TH_ACK) {
 		i.seq = in->ack;
 		i.flags = TV_TH_RST;

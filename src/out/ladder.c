@@ -2,7 +2,16 @@
  * ladder.c - the ladder diagram (see ladder.h).
  *
  * Collecting: ladder_sink() keeps, per connection (a pair of endpoints,
- * the opener's on lane 0), a list of rows.  A row is either an arrow (one
+ * the opener's on lane 0), a list of rows.  Two connections can use the
+ * same pair of endpoints one after the other (an old duplicate SYN, then
+ * the real connection), so each lane also records which connection of
+ * its host it is (events carry the per-host id, ev->conn) and events are
+ * sorted by that id, not by the endpoints alone.  A lane's id is learnt
+ * from its host's first event that names one; a new passive connection
+ * belongs where the segment that made it arrived at that instant.  A
+ * segment belongs to its sender's connection: when the receiving host
+ * handles it in another one (a SYN,ACK answering the old SYN reaching the
+ * new connection), it still arrives in its sender's diagram.  A row is either an arrow (one
  * segment: the sender's lane holds its send time, the receiver's lane its
  * arrival time) or a state row; each lane of a row may also carry the
  * state its host entered then.  A lane's times must go down the page in
@@ -68,6 +77,7 @@ enum arrow_fate {
 struct row {
 	uint8_t kind, from, fate;
 	bool rexmit, dup;
+	tv_time arrived;        /* when it arrived (a slot may have no room) */
 	struct tv_seg_info seg;
 	struct slot slot[2];
 };
@@ -75,6 +85,9 @@ struct row {
 struct lconn {
 	uint32_t addr[2];
 	uint16_t port[2];
+	uint32_t host[2], conn[2];  /* which connection each lane is: host id
+				       and per-host id (conn 0: not known) */
+	tv_time last_in[2];         /* latest arrival at each lane */
 	uint8_t first[2], cur[2];   /* state before the first change, latest */
 	uint32_t isn[2];
 	bool has_isn[2];
@@ -97,18 +110,20 @@ enum {
 	MARK_REXMIT = 1, MARK_SHORT = 2, MARK_DISCARD = 4, MARK_FLIGHT = 8, MARK_DUP = 16,
 };
 
-/* The glyphs of one drawing style. */
+/* The glyphs of one drawing style.  x ends an arrow that stops short
+ * (lost, dropped by a gate), discard one that reached the lane and was
+ * thrown away there: two marks, two glyphs. */
 struct glyphs {
 	const char *lane, *lane_gap, *top, *bottom, *from_l, *from_r;
-	const char *line, *dash, *head_r, *head_l, *x, *more, *to, *rexmit;
+	const char *line, *dash, *head_r, *head_l, *x, *discard, *more, *to, *rexmit;
 };
 
 static const struct glyphs unicode_glyphs = {
-	"│", "┆", "┬", "┴", "├", "┤", "─", "┄", "▶", "◀", "✗", "…", "→", "↻",
+	"│", "┆", "┬", "┴", "├", "┤", "─", "┄", "▶", "◀", "✗", "⊘", "…", "→", "↻",
 };
 
 static const struct glyphs ascii_glyphs = {
-	"|", ":", "+", "+", "+", "+", "-", ".", ">", "<", "x", "~", "->", "*",
+	"|", ":", "+", "+", "+", "+", "-", ".", ">", "<", "x", "#", "~", "->", "*",
 };
 
 /* ---- set-up ---- */
@@ -200,17 +215,66 @@ static int conn_lane(const struct lconn *c, uint32_t addr, uint16_t port)
 	return -1;
 }
 
-/* The newest connection between the two endpoints, in either order. */
-static struct lconn *conn_find(struct ladder *l, uint32_t a1, uint16_t p1, uint32_t a2,
-			       uint16_t p2)
+/* The lane of u's local end if c joins u's two endpoints, else -1. */
+static int conn_lane_of(const struct lconn *c, const struct tv_tuple *u)
 {
+	int k = conn_lane(c, u->laddr, u->lport);
+
+	return k >= 0 && c->addr[!k] == u->raddr && c->port[!k] == u->rport ? k : -1;
+}
+
+/* The connection id an event names, 0 for none: a listener's events
+ * (a SYN it takes, a segment it drops) belong to no connection yet. */
+static uint32_t ev_conn_id(const struct tv_event *ev)
+{
+	return ev->tuple.raddr == 0 && ev->tuple.rport == 0 ? 0 : ev->conn;
+}
+
+enum pick {
+	PICK_NONE,
+	PICK_EXACT,             /* the lane is that connection */
+	PICK_NOW,               /* a segment arrived at the lane at this instant */
+	PICK_FREE,              /* the newest that may be it */
+};
+
+/*
+ * The connection an event of (host, conn) at u's local end belongs to:
+ * the one whose lane is that connection; else, among those whose lane is
+ * no connection yet (any, when the event names none), the one where a
+ * segment arrived at that lane at this very instant (the event answers
+ * it: a passive open, a RST), else the newest.
+ */
+static enum pick conn_pick(struct ladder *l, const struct tv_tuple *u, uint32_t host,
+			   uint32_t conn, tv_time t, struct lconn **out)
+{
+	struct lconn *now = NULL, *newest = NULL;
+
 	for (unsigned i = l->n; i-- > 0;) {
 		struct lconn *c = &l->conns[i];
-		int k = conn_lane(c, a1, p1);
-		if (k >= 0 && c->addr[!k] == a2 && c->port[!k] == p2)
-			return c;
+		int k = conn_lane_of(c, u);
+		if (k < 0)
+			continue;
+		if (conn != 0 && c->conn[k] == conn && c->host[k] == host) {
+			*out = c;
+			return PICK_EXACT;
+		}
+		if (conn != 0 && c->conn[k] != 0)
+			continue; /* another connection of that host */
+		if (now == NULL && c->last_in[k] == t)
+			now = c;
+		if (newest == NULL)
+			newest = c;
 	}
-	return NULL;
+	*out = now != NULL ? now : newest;
+	return now != NULL ? PICK_NOW : newest != NULL ? PICK_FREE : PICK_NONE;
+}
+
+static void lane_bind(struct lconn *c, int lane, uint32_t host, uint32_t conn)
+{
+	if (conn != 0 && c->conn[lane] == 0) {
+		c->host[lane] = host;
+		c->conn[lane] = conn;
+	}
 }
 
 /* Lane 0 is a1:p1.  NULL (and the diagram marked incomplete) without
@@ -237,6 +301,7 @@ static struct lconn *conn_new(struct ladder *l, uint32_t a1, uint16_t p1, uint32
 	c->addr[1] = a2;
 	c->port[1] = p2;
 	c->first[0] = c->first[1] = c->cur[0] = c->cur[1] = STATE_NONE;
+	c->last_in[0] = c->last_in[1] = TV_NEVER;
 	return c;
 }
 
@@ -304,6 +369,7 @@ static bool rule_is_app(enum tv_rule r)
 {
 	return r == TV_RULE_APP_LISTEN || r == TV_RULE_APP_CONNECT || r == TV_RULE_APP_CLOSE ||
 	       r == TV_RULE_APP_CLOSE_LISTEN || r == TV_RULE_APP_ABORT ||
+	       r == TV_RULE_APP_ABORT_UNSYNC || r == TV_RULE_APP_ABORT_CLOSING ||
 	       r == TV_RULE_APP_SEND_LISTEN;
 }
 
@@ -385,8 +451,30 @@ static void arrow_arrive(struct lconn *c, size_t idx, int lane, uint8_t fate, tv
 	struct row *r = &c->rows[idx];
 
 	r->fate = fate;
+	r->arrived = t;
+	c->last_in[lane] = t;
 	if (!r->slot[lane].used && lane_free_after(c, idx, lane))
 		r->slot[lane] = (struct slot){true, STATE_NONE, t};
+}
+
+/* The newest arrow carrying seg (from its source to its destination)
+ * whose fate is in mask: in pref first, then in any connection between
+ * the same endpoints.  Its connection, with *idx its row; NULL if none. */
+static struct lconn *arrow_search(struct ladder *l, struct lconn *pref,
+				  const struct tv_seg_info *s, unsigned mask, long *idx)
+{
+	const struct tv_tuple u = {s->saddr, s->daddr, s->sport, s->dport};
+	int from;
+
+	if (pref != NULL && (from = conn_lane_of(pref, &u)) >= 0 &&
+	    (*idx = arrow_find(pref, from, s, mask)) >= 0)
+		return pref;
+	for (unsigned i = l->n; i-- > 0;) {
+		struct lconn *c = &l->conns[i];
+		if ((from = conn_lane_of(c, &u)) >= 0 && (*idx = arrow_find(c, from, s, mask)) >= 0)
+			return c;
+	}
+	return NULL;
 }
 
 /* ---- the sink ---- */
@@ -396,12 +484,13 @@ static void on_state(struct ladder *l, const struct tv_event *ev)
 	const struct tv_tuple *u = &ev->tuple;
 	uint8_t old = ev->u.state.old_state, st = ev->u.state.new_state;
 	struct lconn *c;
+	enum pick p;
 	int lane;
 
 	if (u->raddr == 0 && u->rport == 0)
 		return; /* a listener is not a connection */
-	c = conn_find(l, u->laddr, u->lport, u->raddr, u->rport);
-	if (c == NULL || (conn_finished(c) && st != TCB_CLOSED)) {
+	p = conn_pick(l, u, ev->host, ev->conn, ev->time, &c);
+	if (c == NULL || (p != PICK_NOW && conn_finished(c) && st != TCB_CLOSED)) {
 		/* The side that was listening goes on the right. */
 		c = old == TCB_LISTEN ? conn_new(l, u->raddr, u->rport, u->laddr, u->lport)
 				      : conn_new(l, u->laddr, u->lport, u->raddr, u->rport);
@@ -409,20 +498,24 @@ static void on_state(struct ladder *l, const struct tv_event *ev)
 			return;
 	}
 	lane = conn_lane(c, u->laddr, u->lport);
+	lane_bind(c, lane, ev->host, ev->conn);
 	if (c->first[lane] == STATE_NONE)
 		c->first[lane] = old;
 	c->cur[lane] = st;
 	place_state(l, c, lane, st, ev->rule, ev->time);
 }
 
-/* The connection a segment belongs to, created (sender on lane 0) when
- * there is none, or when it is an opening SYN on finished endpoints. */
-static struct lconn *conn_of_seg(struct ladder *l, const struct tv_seg_info *s)
+static bool seg_opening(const struct tv_seg_info *s)
 {
-	struct lconn *c = conn_find(l, s->saddr, s->sport, s->daddr, s->dport);
-	bool opening = (s->flags & (TV_TH_SYN | TV_TH_ACK)) == TV_TH_SYN;
+	return (s->flags & (TV_TH_SYN | TV_TH_ACK)) == TV_TH_SYN;
+}
 
-	if (c == NULL || (opening && conn_finished(c)))
+/* The connection of a segment, c as picked: a new one (the sender on
+ * lane 0) when there is none, or for an opening SYN on finished
+ * endpoints. */
+static struct lconn *conn_of_seg(struct ladder *l, struct lconn *c, const struct tv_seg_info *s)
+{
+	if (c == NULL || (seg_opening(s) && conn_finished(c)))
 		c = conn_new(l, s->saddr, s->sport, s->daddr, s->dport);
 	return c;
 }
@@ -430,15 +523,18 @@ static struct lconn *conn_of_seg(struct ladder *l, const struct tv_seg_info *s)
 static void on_seg_out(struct ladder *l, const struct tv_event *ev)
 {
 	const struct tv_seg_info *s = &ev->u.seg;
-	struct lconn *c = conn_of_seg(l, s);
+	const struct tv_tuple u = {s->saddr, s->daddr, s->sport, s->dport};
+	struct lconn *c;
 	int from;
 
-	if (c == NULL)
+	conn_pick(l, &u, ev->host, ev_conn_id(ev), ev->time, &c);
+	if ((c = conn_of_seg(l, c, s)) == NULL)
 		return;
 	from = conn_lane(c, s->saddr, s->sport);
+	lane_bind(c, from, ev->host, ev_conn_id(ev));
 	if (s->flags & TV_TH_SYN)
 		conn_learn_isn(c, from, s->seq);
-	if (ev->conn != 0) {
+	if (ev_conn_id(ev) != 0) {
 		conn_learn_isn(c, from, s->iss);
 		if (s->flags & TV_TH_ACK)
 			conn_learn_isn(c, !from, s->irs);
@@ -446,24 +542,31 @@ static void on_seg_out(struct ladder *l, const struct tv_event *ev)
 	place_arrow(l, c, from, s, ev->time);
 }
 
+/* A segment reached a host: the arrow in flight that carries it arrives,
+ * in whichever connection its sender drew it. */
 static void on_seg_in(struct ladder *l, const struct tv_event *ev)
 {
 	const struct tv_seg_info *s = &ev->u.seg;
-	struct lconn *c = conn_of_seg(l, s);
+	const struct tv_tuple u = {s->daddr, s->saddr, s->dport, s->sport};
+	struct lconn *c, *f;
 	struct row *r;
 	long i;
 	int from;
 
-	if (c == NULL)
+	conn_pick(l, &u, ev->host, ev_conn_id(ev), ev->time, &c);
+	if ((f = arrow_search(l, c, s, 1u << FATE_FLIGHT, &i)) != NULL) {
+		from = conn_lane(f, s->saddr, s->sport);
+		if (s->flags & TV_TH_SYN)
+			conn_learn_isn(f, from, s->seq);
+		arrow_arrive(f, (size_t)i, !from, FATE_ARRIVED, ev->time);
+		return;
+	}
+	/* A second copy, or a segment nobody was seen sending. */
+	if ((c = conn_of_seg(l, c, s)) == NULL)
 		return;
 	from = conn_lane(c, s->saddr, s->sport);
 	if (s->flags & TV_TH_SYN)
 		conn_learn_isn(c, from, s->seq);
-	if ((i = arrow_find(c, from, s, 1u << FATE_FLIGHT)) >= 0) {
-		arrow_arrive(c, (size_t)i, !from, FATE_ARRIVED, ev->time);
-		return;
-	}
-	/* A second copy, or a segment nobody was seen sending. */
 	i = arrow_find(c, from, s, 1u << FATE_ARRIVED | 1u << FATE_DISCARDED);
 	if ((r = row_add(l, c)) == NULL)
 		return;
@@ -472,15 +575,18 @@ static void on_seg_in(struct ladder *l, const struct tv_event *ev)
 	r->fate = FATE_ARRIVED;
 	r->dup = i >= 0;
 	r->seg = *s;
+	r->arrived = ev->time;
 	r->slot[!from] = (struct slot){true, STATE_NONE, ev->time};
+	c->last_in[!from] = ev->time;
 }
 
 static void on_rexmit(struct ladder *l, const struct tv_event *ev)
 {
 	const struct tv_tuple *u = &ev->tuple;
-	struct lconn *c = conn_find(l, u->laddr, u->lport, u->raddr, u->rport);
+	struct lconn *c;
 	int from;
 
+	conn_pick(l, u, ev->host, ev_conn_id(ev), ev->time, &c);
 	if (c == NULL)
 		return;
 	from = conn_lane(c, u->laddr, u->lport);
@@ -495,24 +601,54 @@ static void on_rexmit(struct ladder *l, const struct tv_event *ev)
 	}
 }
 
-/* A segment that did not make it: the newest matching arrow in flight
- * ends short (gate, wire) or at the lane (the receiving host). */
-static void on_lost(struct ladder *l, const struct tv_seg_info *s, uint8_t fate, tv_time t)
+/* The arrow carrying seg that arrived at time t (a host discards a
+ * segment as it arrives; an identical retransmission may have arrived
+ * earlier and be newer in the list). */
+static struct lconn *arrow_arrived_at(struct ladder *l, const struct tv_seg_info *s, tv_time t,
+				      long *idx)
 {
-	struct lconn *c = conn_find(l, s->saddr, s->sport, s->daddr, s->dport);
-	unsigned mask = 1u << FATE_FLIGHT;
-	long i;
-	int from;
+	const struct tv_tuple u = {s->saddr, s->daddr, s->sport, s->dport};
 
-	if (c == NULL)
-		return;
-	from = conn_lane(c, s->saddr, s->sport);
-	if (fate == FATE_DISCARDED)
+	for (unsigned k = l->n; k-- > 0;) {
+		struct lconn *c = &l->conns[k];
+		int from = conn_lane_of(c, &u);
+		if (from < 0)
+			continue;
+		for (size_t i = c->n; i-- > 0;) {
+			const struct row *r = &c->rows[i];
+			if (r->kind == ROW_ARROW && r->from == from && r->fate == FATE_ARRIVED &&
+			    r->arrived == t && seg_same(&r->seg, s)) {
+				*idx = (long)i;
+				return c;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* A segment that did not make it: the newest matching arrow in flight
+ * ends short (gate, wire) or at the lane (the receiving host, whose
+ * event may name the connection it was looking in). */
+static void on_lost(struct ladder *l, const struct tv_event *ev, const struct tv_seg_info *s,
+		    uint8_t fate)
+{
+	const struct tv_tuple u = {s->daddr, s->saddr, s->dport, s->sport};
+	unsigned mask = 1u << FATE_FLIGHT;
+	struct lconn *c = NULL, *now;
+	long i;
+
+	if (fate == FATE_DISCARDED) {
 		mask |= 1u << FATE_ARRIVED;
-	if ((i = arrow_find(c, from, s, mask)) < 0)
+		if ((now = arrow_arrived_at(l, s, ev->time, &i)) != NULL) {
+			now->rows[i].fate = fate;
+			return;
+		}
+		conn_pick(l, &u, ev->host, ev_conn_id(ev), ev->time, &c);
+	}
+	if ((c = arrow_search(l, c, s, mask, &i)) == NULL)
 		return;
 	if (fate == FATE_DISCARDED)
-		arrow_arrive(c, (size_t)i, !from, fate, t);
+		arrow_arrive(c, (size_t)i, !conn_lane(c, s->saddr, s->sport), fate, ev->time);
 	else
 		c->rows[i].fate = fate;
 }
@@ -536,15 +672,15 @@ void ladder_sink(void *ctx, const struct tv_event *ev)
 		break;
 	case TV_EV_GATE:
 		if (ev->u.gate.action == TV_GATE_DROPPED && ev->u.gate.has_seg)
-			on_lost(l, &ev->u.gate.seg, FATE_DROPPED, ev->time);
+			on_lost(l, ev, &ev->u.gate.seg, FATE_DROPPED);
 		break;
 	case TV_EV_WIRE:
 		if (ev->u.wire.action == TV_WIRE_LOST && ev->u.wire.has_seg)
-			on_lost(l, &ev->u.wire.seg, FATE_LOST, ev->time);
+			on_lost(l, ev, &ev->u.wire.seg, FATE_LOST);
 		break;
 	case TV_EV_DROP:
 		if (ev->u.drop.has_seg)
-			on_lost(l, &ev->u.drop.seg, FATE_DISCARDED, ev->time);
+			on_lost(l, ev, &ev->u.drop.seg, FATE_DISCARDED);
 		break;
 	default:
 		break;
@@ -717,7 +853,12 @@ static void arrow_shape(const struct ladder *l, const struct lconn *c, const str
 	a->shorts = r->fate == FATE_DROPPED || r->fate == FATE_LOST;
 	a->right = r->from == 0;
 	a->fill = r->fate == FATE_FLIGHT ? gl->dash : gl->line;
-	a->end = a->shorts || r->fate == FATE_DISCARDED ? gl->x : a->right ? gl->head_r : gl->head_l;
+	if (a->shorts)
+		a->end = gl->x;
+	else if (r->fate == FATE_DISCARDED)
+		a->end = gl->discard;
+	else
+		a->end = a->right ? gl->head_r : gl->head_l;
 	a->word = a->shorts ? short_word(r->fate) : "";
 	a->ww = a->shorts ? out_width(a->word) + 1 : 0;
 	a->len = g->w;
@@ -955,7 +1096,7 @@ static void print_legend(const struct ladder *l, unsigned marks, FILE *fp)
 	if (marks & MARK_SHORT)
 		legend_item(fp, gl->x, _("stops short: lost on the wire or dropped by a gate"));
 	if (marks & MARK_DISCARD)
-		legend_item(fp, gl->x, _("at a lane: arrived, and the host discarded it"));
+		legend_item(fp, gl->discard, _("at a lane: arrived, and the host discarded it"));
 	if (marks & MARK_FLIGHT)
 		legend_item(fp, gl->dash, _("not arrived (yet): in flight or held at a gate"));
 	if (marks & MARK_DUP)

@@ -522,7 +522,13 @@ static void fmt_timer(const struct text_out *t, struct line *l, const struct tv_
 static void fmt_rexmit(const struct text_out *t, struct line *l, const struct tv_event *ev)
 {
 	put_who(t, l, ev);
-	line_add(l, _(" retransmit #%u: "), (unsigned)ev->u.rexmit.count);
+	/* The number is the timeout's (RFC 6298 5.5 backoff); a resend that
+	 * no timeout caused (fast retransmit, a SYN,ACK repeated for a
+	 * repeated SYN) has none, and its rule says why it went. */
+	if (ev->u.rexmit.count > 0)
+		line_add(l, _(" retransmit #%u: "), (unsigned)ev->u.rexmit.count);
+	else
+		line_add(l, "%s", _(" retransmit: "));
 	put_flags(l, ev->u.rexmit.flags);
 	line_add(l, _(", %u bytes, RTO "), (unsigned)ev->u.rexmit.len);
 	put_duration(l, ev->u.rexmit.rto);

@@ -82,7 +82,8 @@ static void dump_cc(struct dbuf *b, const struct tcb *t)
 	db_add(b, "  cwnd %u ssthresh %u ca_acked %u dupacks %u%s\n", t->cwnd, t->ssthresh,
 	       t->ca_acked, t->dupacks, t->in_recovery ? _(" in-recovery") : "");
 	db_add(b, " ");
-	db_dur(b, "rto", t->rto);
+	db_dur(b, "rto", tcb_rto(t)); /* with the backoff, as the timer runs */
+	db_dur(b, "rto.base", t->rto);
 	db_dur(b, "srtt", t->srtt);
 	db_dur(b, "rttvar", t->rttvar);
 	db_add(b, " rexmits %u probes %u persist_shift %u\n", t->rexmit_count, t->ka_probes,

@@ -1158,6 +1158,8 @@ static bool some_held(void *ctx, struct sim *s)
 	return held_total(ctx) > 0;
 }
 
+static bool cond_quiet(void *ctx, struct sim *s);
+
 static enum script_status exec_step(struct script *sc, const struct script_cmd *cmd)
 {
 	tv_time now = sim_now(sc->sim);
@@ -1175,7 +1177,7 @@ static enum script_status exec_step(struct script *sc, const struct script_cmd *
 		gate_release(sim_gate_holding(sc->sim, id), id, now);
 		done++;
 	}
-	sim_run_until_quiet(sc->sim, sc->cfg.run_limit);
+	sx_run_until(sc, cond_quiet, NULL, sc->cfg.run_limit);
 	return SCRIPT_OK;
 }
 
@@ -1319,7 +1321,10 @@ static enum script_status exec_rule(struct script *sc, const struct script_cmd *
 			: SCRIPT_OK;
 }
 
-/* Remove the script's rules at h's gate; holding stays as it was. */
+/* Remove the script's rules at h's gate.  Holding (`hold`, itself a
+ * rule underneath) stays as it was, and so do the frames already held:
+ * clearing rules changes what happens to frames from now on, and only
+ * release, step, drop or pass let held ones go. */
 static void rules_clear(struct script *sc, struct host *h)
 {
 	bool in = sc->hold_rule[h->id - 1][TV_DIR_IN] != 0;
@@ -1327,8 +1332,10 @@ static void rules_clear(struct script *sc, struct host *h)
 
 	gate_rule_clear(sim_gate(sc->sim, h));
 	sc->hold_rule[h->id - 1][TV_DIR_IN] = sc->hold_rule[h->id - 1][TV_DIR_OUT] = 0;
-	gate_hold_dir(sc, h, TV_DIR_IN, in);
-	gate_hold_dir(sc, h, TV_DIR_OUT, out);
+	if (in)
+		gate_hold_dir(sc, h, TV_DIR_IN, true);
+	if (out)
+		gate_hold_dir(sc, h, TV_DIR_OUT, true);
 }
 
 static enum script_status exec_rule_clear(struct script *sc, const struct script_cmd *cmd)
@@ -1348,9 +1355,35 @@ static enum script_status exec_rule_clear(struct script *sc, const struct script
 
 /* ---- time ---- */
 
+/* Every wait goes through here, so a live runtime can let wall time pass
+ * instead (script_config.run_until). */
 int sx_run_until(struct script *sc, sim_cond_fn cond, void *ctx, tv_time limit)
 {
+	if (sc->cfg.run_until != NULL)
+		return sc->cfg.run_until(sc->cfg.run_ctx, sc->sim, cond, ctx, limit);
 	return sim_run_until(sc->sim, cond, ctx, limit);
+}
+
+static bool cond_never(void *ctx, struct sim *s)
+{
+	(void)ctx;
+	(void)s;
+	return false;
+}
+
+/* sim_run_for(), through the hook. */
+void sx_run_for(struct script *sc, tv_time d)
+{
+	if (sc->cfg.run_until != NULL)
+		sc->cfg.run_until(sc->cfg.run_ctx, sc->sim, cond_never, NULL, d);
+	else
+		sim_run_for(sc->sim, d);
+}
+
+static bool cond_quiet(void *ctx, struct sim *s)
+{
+	(void)ctx;
+	return sim_quiet(s);
 }
 
 tv_time sx_limit(const struct script *sc, const struct script_until *u)
@@ -1448,6 +1481,17 @@ static enum script_status exec_next_timer(struct script *sc)
 	return run_until(sc, &u);
 }
 
+/* A connection ended with an error.  An open socket hears it through its
+ * callback; one the script has closed (or a child not accepted yet) has
+ * no callback any more, so its record learns it here and `expect NAME
+ * error` still sees, say, the reset that ended FIN-WAIT-1. */
+static void conn_ended(struct script *sc, const struct tv_event *ev)
+{
+	for (struct sconn *c = sc->conns; c != NULL; c = c->next)
+		if (c->h != NULL && c->h->id == ev->host && c->id == ev->conn && c->sk == NULL)
+			c->err = ev->u.state.err;
+}
+
 static void sx_sink(void *ctx, const struct tv_event *ev)
 {
 	struct script *sc = ctx;
@@ -1455,6 +1499,9 @@ static void sx_sink(void *ctx, const struct tv_event *ev)
 	if (ev->type == TV_EV_STATE && ev->u.state.old_state == TCB_LISTEN &&
 	    ev->u.state.new_state == TCB_SYN_RECEIVED && ev->conn != 0)
 		child_born(sc, ev);
+	if (ev->type == TV_EV_STATE && ev->u.state.new_state == TCB_CLOSED &&
+	    ev->u.state.err != 0 && ev->conn != 0)
+		conn_ended(sc, ev);
 	if (!sc->watch.armed || ev->type != TV_EV_TIMER_FIRE)
 		return;
 	/* "any timer" means the connections' timers: ARP's retries and
@@ -1557,7 +1604,7 @@ static enum script_status exec_dispatch(struct script *sc, const struct script_c
 		return exec_held_op(sc, cmd);
 	case SCRIPT_RULE: return exec_rule(sc, cmd);
 	case SCRIPT_RULE_CLEAR: return exec_rule_clear(sc, cmd);
-	case SCRIPT_RUN: sim_run_for(sc->sim, cmd->dur); return SCRIPT_OK;
+	case SCRIPT_RUN: sx_run_for(sc, cmd->dur); return SCRIPT_OK;
 	case SCRIPT_RUN_UNTIL: return run_until(sc, &cmd->until);
 	case SCRIPT_NEXT_TIMER: return exec_next_timer(sc);
 	case SCRIPT_PEER: return peer_exec(sc, cmd);
@@ -1572,6 +1619,11 @@ static enum script_status exec_dispatch(struct script *sc, const struct script_c
 enum script_status script_exec(struct script *sc, const struct script_cmd *cmd,
 			       struct script_result *res)
 {
+	/* A live runtime may run a command that does not wait while another
+	 * one waits (rt.h): put the outer command's back afterwards. */
+	const struct script_cmd *outer_cmd = sc->cmd;
+	struct script_result *outer_res = sc->res;
+
 	memset(res, 0, sizeof(*res));
 	snprintf(res->err.file, sizeof(res->err.file), "%s", cmd->file);
 	res->err.line = cmd->line;
@@ -1584,8 +1636,8 @@ enum script_status script_exec(struct script *sc, const struct script_cmd *cmd,
 		res->status = st;
 	if (st == SCRIPT_OK)
 		res->status = SCRIPT_OK;
-	sc->cmd = NULL;
-	sc->res = NULL;
+	sc->cmd = outer_cmd;
+	sc->res = outer_res;
 	return res->status;
 }
 

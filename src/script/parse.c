@@ -1104,7 +1104,7 @@ static int p_peer(struct parser *ps)
 static const char *const field_words[] = {
 	"snd.una", "snd.nxt", "snd.max", "snd.wnd", "rcv.nxt", "rcv.wnd", "cwnd", "ssthresh",
 	"rto", "srtt", "rttvar", "mss", "iss", "irs", "snd.buf", "rcv.buf", "dupacks",
-	"rexmits", "probes", "snd.wscale", "rcv.wscale", "state", "timer", "received",
+	"rexmits", "probes", "snd.wscale", "rcv.wscale", "rto.base", "state", "timer", "received",
 	"error", "eof", "conns", "held", "counter",
 };
 

@@ -396,7 +396,7 @@ static enum script_status peer_inject(struct script *sc, struct speer *p, const 
 	if (at < now)
 		return sx_fail(sc, 0, _("this line's time %s is already past (it is %s)"),
 			       val_fmt_duration(at, a, sizeof(a)), val_fmt_duration(now, b, sizeof(b)));
-	sim_run_for(sc->sim, at - now);
+	sx_run_for(sc, at - now);
 	if (p->strict && p->qlen > 0)
 		return peer_unexpected(sc, p);
 	if (p->lport == 0)
@@ -411,7 +411,7 @@ static enum script_status peer_inject(struct script *sc, struct speer *p, const 
 		return sx_fail(sc, 0, _("the wire refused the segment: %s"), _(tv_strerror(r)));
 	/* Like a kernel taking a packet at once: do what is due now (with
 	 * no wire delay, the host's processing of this segment). */
-	sim_run_for(sc->sim, 0);
+	sx_run_for(sc, 0);
 	return SCRIPT_OK;
 }
 

@@ -136,6 +136,7 @@ enum script_field {
 	SCRIPT_F_PROBES,
 	SCRIPT_F_SND_WSCALE,
 	SCRIPT_F_RCV_WSCALE,
+	SCRIPT_F_RTO_BASE,
 	SCRIPT_F_COUNT
 };
 
@@ -358,6 +359,15 @@ struct script_config {
 	 * transcripts); may be NULL. */
 	void (*on_endpoint)(void *ctx, uint32_t id, const char *name, uint32_t addr);
 	void *ctx;
+	/* How time passes while a command waits (run, run until, next timer,
+	 * step, packet lines): like sim_run_until (core/sim.h) -- step until
+	 * cond(cond_ctx, sim) holds (0) or `limit` has passed (TV_ETIMEDOUT;
+	 * any other error also ends the wait).  NULL: sim_run_until itself,
+	 * virtual time jumps.  The live runtime (src/host/rt.h) sets its
+	 * own, which lets the wall clock pass while the loop runs. */
+	int (*run_until)(void *run_ctx, struct sim *sim, bool (*cond)(void *, struct sim *),
+			 void *cond_ctx, tv_time limit);
+	void *run_ctx;
 };
 
 enum script_status { SCRIPT_OK, SCRIPT_FAILED, SCRIPT_ERROR };

@@ -234,7 +234,7 @@ bool val_compare(uint64_t a, enum script_op op, uint64_t b)
 static const char *const field_names[SCRIPT_F_COUNT] = {
 	"snd.una", "snd.nxt", "snd.max", "snd.wnd", "rcv.nxt", "rcv.wnd", "cwnd",
 	"ssthresh", "rto", "srtt", "rttvar", "mss", "iss", "irs", "snd.buf", "rcv.buf",
-	"dupacks", "rexmits", "probes", "snd.wscale", "rcv.wscale",
+	"dupacks", "rexmits", "probes", "snd.wscale", "rcv.wscale", "rto.base",
 };
 
 const char *val_field_name(enum script_field f)
@@ -252,7 +252,8 @@ int val_field_find(const char *p, size_t len)
 
 bool val_field_is_time(enum script_field f)
 {
-	return f == SCRIPT_F_RTO || f == SCRIPT_F_SRTT || f == SCRIPT_F_RTTVAR;
+	return f == SCRIPT_F_RTO || f == SCRIPT_F_SRTT || f == SCRIPT_F_RTTVAR ||
+	       f == SCRIPT_F_RTO_BASE;
 }
 
 /* RCV.WND is what we last advertised and still offer: the right edge
@@ -273,7 +274,11 @@ uint64_t val_field_get(const struct tcb *tcb, enum script_field f)
 	case SCRIPT_F_RCV_WND: return field_rcv_wnd(tcb);
 	case SCRIPT_F_CWND: return tcb->cwnd;
 	case SCRIPT_F_SSTHRESH: return tcb->ssthresh;
-	case SCRIPT_F_RTO: return tcb->rto;
+	/* RFC 6298 5.5 doubles the RTO itself: "rto" is the timeout the
+	 * retransmission timer runs with now (backed off, capped at
+	 * rto.max); rto.base is the one computed from the RTT samples. */
+	case SCRIPT_F_RTO: return (uint64_t)tcb_rto(tcb);
+	case SCRIPT_F_RTO_BASE: return tcb->rto;
 	case SCRIPT_F_SRTT: return tcb->srtt;
 	case SCRIPT_F_RTTVAR: return tcb->rttvar;
 	case SCRIPT_F_MSS: return tcb->snd_mss;
