@@ -24,13 +24,16 @@
  * lane shows the state its host entered, on the row where that happened.
  * Labels are flags (SYN,ACK), seq, ack and len, relative to each side's
  * initial sequence number (absolute on request).  A segment lost on the
- * wire or dropped by a gate is an arrow that stops short with an x (one
- * the receiving host discarded has its x at the lane); a retransmission
+ * wire or dropped by a gate is an arrow that stops short with an x (✗);
+ * one the receiving host discarded ends at the lane with another mark
+ * (⊘, ascii #); a retransmission
  * is marked (↻, ascii *); a segment still in flight (or held at a gate)
  * when the diagram is printed is dashed; a duplicate arriving again gets
  * an arrow of its own ("dup").  A state a segment caused is written at
  * that segment's head; one the application caused (connect, close) on the
- * row of the segment it sends.
+ * row of the segment it sends.  Connections that reuse the same two
+ * endpoints are told apart by the hosts' connection ids: each gets a
+ * diagram of its own.
  * Long quiet spells (over a second by default) get a row saying how long.
  *
  * Box drawing by default; ascii mode draws with ASCII only.  The
