@@ -405,12 +405,14 @@ static int run_script(struct sim *sim, struct run_out *o, const struct run_file 
 		ladder_print(o->ladder, stdout);
 	}
 	fflush(stdout);
+	/* Live, closing is real traffic the kernel sees (FIN, or RST): it is
+	 * reported too. */
+	if (opt->rt)
+		live_finish(opt->rt);
 	script_set_frame_tap(sc, NULL, NULL);
 	/* Stop observing before the teardown, which is not part of the
 	 * story; the services closing would otherwise be reported. */
 	run_out_detach(o, sim);
-	if (opt->rt)
-		live_finish(opt->rt); /* FIN (or RST) to the kernel, then a moment */
 	script_free(sc);
 	return rc;
 }

@@ -311,7 +311,17 @@ static void rt_close_handles(struct rt *rt)
 			wire_detach(rt->taps[i]->port);
 		tap_close(rt->taps[i], rt_tap_closed);
 	}
+	/* A uv_stop() made outside uv_run would make this run return at
+	 * once, before the close callbacks. */
+	rt->loop.stop_flag = 0;
 	uv_run(&rt->loop, UV_RUN_DEFAULT);
+}
+
+static void rt_close_any(uv_handle_t *h, void *arg)
+{
+	(void)arg;
+	if (!uv_is_closing(h))
+		uv_close(h, NULL);
 }
 
 void rt_free(struct rt *rt)
@@ -330,8 +340,12 @@ void rt_free(struct rt *rt)
 		if (rt->loop.data == rt) /* initialised */
 			rt_close_handles(rt);
 	}
-	if (rt->loop.data == rt)
+	/* Handles someone else left open (they should have closed them). */
+	if (rt->loop.data == rt && uv_loop_close(&rt->loop) == UV_EBUSY) {
+		uv_walk(&rt->loop, rt_close_any, NULL);
+		uv_run(&rt->loop, UV_RUN_DEFAULT);
 		uv_loop_close(&rt->loop);
+	}
 	sim_free(rt->sim);
 	free(rt);
 }

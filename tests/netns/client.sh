@@ -16,10 +16,10 @@ listening() {
 }
 
 # 5001: the stack closes first (nc sends, then waits for the stack's FIN).
-printf 'from kernel 1\n' | nc -l 5001 >"$TMP/got1" 2>"$TMP/nc1" &
+printf 'from kernel 1\n' | nc -4 -l 5001 >"$TMP/got1" 2>"$TMP/nc1" &
 BG_PIDS="$!"
 # 5002: the kernel closes first (-N: FIN once its input is sent).
-printf 'from kernel 2\n' | nc -N -l 5002 >"$TMP/got2" 2>"$TMP/nc2" &
+printf 'from kernel 2\n' | nc -4 -N -l 5002 >"$TMP/got2" 2>"$TMP/nc2" &
 BG_PIDS="$BG_PIDS $!"
 n=1500
 until listening 1389 && listening 138A; do
