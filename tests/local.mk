@@ -289,6 +289,6 @@ tests_check_rt_LDADD = src/host/libtvhost.a src/script/libtvscript.a src/out/lib
 # root, /dev/net/tun, unshare or the tool it needs (nc, curl, ping).
 NETNS_TESTS = tests/netns/ping.sh tests/netns/echo.sh tests/netns/http.sh \
 	tests/netns/daytime.sh tests/netns/client.sh tests/netns/gate.sh \
-	tests/netns/impair.sh tests/netns/bulk.sh
+	tests/netns/shutdown.sh tests/netns/impair.sh tests/netns/bulk.sh
 TESTS += $(NETNS_TESTS)
 EXTRA_DIST += $(NETNS_TESTS) tests/netns/lib.sh

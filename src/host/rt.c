@@ -659,6 +659,11 @@ int rt_run_until(struct rt *rt, sim_cond_fn cond, void *ctx, tv_time limit)
 		}
 		rt_run_jobs(rt, true);
 		rt_kick(rt);
+		/* The jobs may have moved time and met the condition: then
+		 * rt_kick() armed no timer, and blocking in the loop would
+		 * wait for I/O that may never come. */
+		if (w.held || sim_now(rt->sim) >= w.end)
+			continue;
 		if (uv_run(&rt->loop, UV_RUN_ONCE) == 0 && sim_next_deadline(rt->sim) == TV_NEVER &&
 		    w.end == TV_NEVER) {
 			r = TV_ETIMEDOUT; /* nothing can ever change */

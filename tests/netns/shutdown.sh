@@ -8,15 +8,28 @@ netns_enter "$@"
 need nc netcat-openbsd
 need mkfifo coreutils
 
-printf 'start tcpviz echo\nsay "ready"\nrun 10min\n' >"$TMP/s.tvs"
 mkfifo "$TMP/in" || fail "mkfifo failed"
 
-# $1: extra tcpviz option; $2: what the stack must send at shutdown.
+# The kernel's side of the connection to port $1 is in TCP state $2 (hex,
+# as in /proc/net/tcp: 08 CLOSE-WAIT); "none": there is no such
+# connection.
+kstate() {
+	st=$(awk -v p="$(printf ':%04X' "$1")" 'substr($3, 9) == p { print $4 }' /proc/net/tcp)
+	[ "${st:-none}" = "$2" ]
+}
+
+# $1: the echo service's port; $2: extra tcpviz option; $3: what the
+# stack must send at shutdown; $4: the kernel connection's state after it
+# (08: our FIN arrived; none: our RST did, and nc saw the reset and
+# exited).
 one() {
+	printf 'start tcpviz echo:%s\nsay "ready"\nrun 10min\n' "$1" >"$TMP/s.tvs"
+	port=$1
+	shift
 	tv_start "$TMP/s.tvs" $1
 	wait_for "$TMP/out" 'ready' 30 || fail "the script did not start"
 	exec 3<>"$TMP/in"
-	nc "$SADDR" 7 <"$TMP/in" >"$TMP/got" 2>/dev/null &
+	nc "$SADDR" "$port" <"$TMP/in" >"$TMP/got" 2>/dev/null &
 	nc_pid=$!
 	BG_PIDS=$nc_pid
 	printf 'still here\n' >&3
@@ -24,17 +37,21 @@ one() {
 	tv_stop
 	[ "$TV_STATUS" -eq 143 ] || fail "tcpviz exited $TV_STATUS after SIGTERM, expected 143"
 	grep -a -q -E "$2" "$TMP/out" || fail "no '$2' in the transcript at shutdown"
-	n=$((GUARD * 50))
-	while alive "$nc_pid"; do
-		n=$((n - 1))
-		[ "$n" -gt 0 ] || fail "the kernel's nc did not see the connection end"
-		sleep 0.02
-	done
-	wait "$nc_pid"
-	BG_PIDS=
+	if [ "$3" = none ]; then
+		n=$((GUARD * 50))
+		while alive "$nc_pid"; do
+			n=$((n - 1))
+			[ "$n" -gt 0 ] || fail "the kernel's nc did not see the reset"
+			sleep 0.02
+		done
+	fi
+	kstate "$port" "$3" || fail "the kernel's connection is not in state $3 after the shutdown"
 	exec 3>&-
+	kill "$nc_pid" 2>/dev/null
+	wait "$nc_pid" 2>/dev/null
+	BG_PIDS=
 }
 
-one "" 'ESTABLISHED -> FIN-WAIT-1.*CLOSE: the application'
-one --reset 'tcpviz\.7 > kernel\.[0-9]+: Flags \[R'
+one 7001 "" 'ESTABLISHED -> FIN-WAIT-1.*CLOSE: the application' 08
+one 7002 --reset 'tcpviz\.7002 > kernel\.[0-9]+: Flags \[R' none
 echo "PASS: SIGTERM closes an open kernel connection with FIN, and with --reset with RST"
