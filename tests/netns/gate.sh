@@ -11,13 +11,13 @@ need nc netcat-openbsd
 
 cat >"$TMP/s.tvs" <<'TVS'
 start tcpviz echo
+rule on tcpviz in tcp flags F/F drop next
 hold tcpviz in
 say "ready"
 step
 expect tcpviz conns SYN-RECEIVED == 1
 step
 expect tcpviz conns ESTABLISHED == 1
-rule on tcpviz in tcp flags F/F drop next
 pass tcpviz
 run 10min
 TVS
