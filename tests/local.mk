@@ -128,6 +128,7 @@ EXTRA_DIST += tests/run_scripts.sh tests/scripts/pass-handshake.tvs \
 	tests/scripts/fail-state.tvs tests/scripts/fail-peer.tvs \
 	tests/scripts/error-parse.tvs tests/scripts/error-runtime.tvs \
 	tests/scripts/pass-rule-clear-keeps-held.tvs \
+	tests/scripts/pass-chargen-keeps-sending.tvs \
 	tests/scripts/pass-error-after-close.tvs
 
 # RFC conformance: packetdrill-style scripts, one rule each, driving the

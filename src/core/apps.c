@@ -313,10 +313,11 @@ static void chargen_step(struct app_conn *c, tv_time now)
 	for (;;) {
 		size_t room = sock_send_space(c->sock), len = sizeof(c->out);
 		long n;
-		if (room == 0)
-			return; /* paced by the send buffer: wait for WRITABLE */
+		/* Paced by the send buffer.  WRITABLE is only reported after a
+		 * send came up short, so with no room left, try one byte: the
+		 * TV_EAGAIN it returns is what asks for WRITABLE. */
 		if (len > room)
-			len = room;
+			len = room ? room : 1;
 		for (size_t i = 0; i < len; i++)
 			c->out[i] = chargen_byte(c->pos + i);
 		n = sock_send(c->sock, c->out, len, now);

@@ -2,7 +2,8 @@
 # gate.sh - the gate in front of the stack works on the kernel's frames
 # as on the in-memory wire: with the stack's inbound side held, the
 # script steps the kernel's SYN and then its ACK through one at a time
-# (the stack is SYN-RECEIVED, then ESTABLISHED), then a rule drops the
+# (the stack is SYN-RECEIVED, then ESTABLISHED) and lets the rest pass;
+# a rule, first in line so that it acts before holding does, drops the
 # kernel's first FIN; the kernel retransmits it, and the connection still
 # closes cleanly with the data echoed.
 . "${srcdir:-.}/tests/netns/lib.sh"
