@@ -278,4 +278,14 @@ size_t pkt_format(const struct script_pkt *pkt, char *buf, size_t size);
 /* expect.c */
 enum script_status expect_exec(struct script *sc, const struct script_cmd *cmd);
 
+/* A bounded text buffer: sbuf_add() appends like snprintf, counting what
+ * did not fit in len, so callers can tell the size they would have needed.
+ * Shared by the TCB dump and the packet formatter. */
+struct sbuf {
+	char *buf;
+	size_t size, len;
+};
+
+void sbuf_add(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif

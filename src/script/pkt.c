@@ -269,51 +269,31 @@ int pkt_parse(struct parser *ps, struct script_pkt *p)
 
 /* ---- formatting ---- */
 
-struct pbuf {
-	char *buf;
-	size_t size, len;
-};
-
-static void pb_add(struct pbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void pb_add(struct pbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(b->len < b->size ? b->buf + b->len : NULL,
-		      b->len < b->size ? b->size - b->len : 0, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		b->len += (size_t)n;
-}
-
-static void pb_ts(struct pbuf *b, uint64_t v)
+static void pb_ts(struct sbuf *b, uint64_t v)
 {
 	if (v == SCRIPT_ANY)
-		pb_add(b, "*");
+		sbuf_add(b, "*");
 	else
-		pb_add(b, "%llu", (unsigned long long)v);
+		sbuf_add(b, "%llu", (unsigned long long)v);
 }
 
-static void pb_opt(struct pbuf *b, const struct script_opt *o)
+static void pb_opt(struct sbuf *b, const struct script_opt *o)
 {
 	switch (o->kind) {
-	case SCRIPT_OPT_NOP: pb_add(b, "nop"); break;
-	case SCRIPT_OPT_EOL: pb_add(b, "eol"); break;
-	case SCRIPT_OPT_SACKOK: pb_add(b, "sackOK"); break;
-	case SCRIPT_OPT_MSS: pb_add(b, "mss %llu", (unsigned long long)o->a); break;
-	case SCRIPT_OPT_WSCALE: pb_add(b, "wscale %llu", (unsigned long long)o->a); break;
+	case SCRIPT_OPT_NOP: sbuf_add(b, "nop"); break;
+	case SCRIPT_OPT_EOL: sbuf_add(b, "eol"); break;
+	case SCRIPT_OPT_SACKOK: sbuf_add(b, "sackOK"); break;
+	case SCRIPT_OPT_MSS: sbuf_add(b, "mss %llu", (unsigned long long)o->a); break;
+	case SCRIPT_OPT_WSCALE: sbuf_add(b, "wscale %llu", (unsigned long long)o->a); break;
 	case SCRIPT_OPT_SACK:
-		pb_add(b, "sack");
+		sbuf_add(b, "sack");
 		for (unsigned i = 0; i < o->nsack; i++)
-			pb_add(b, " %u:%u", o->sack[i][0], o->sack[i][1]);
+			sbuf_add(b, " %u:%u", o->sack[i][0], o->sack[i][1]);
 		break;
 	default:
-		pb_add(b, "TS val ");
+		sbuf_add(b, "TS val ");
 		pb_ts(b, o->a);
-		pb_add(b, " ecr ");
+		sbuf_add(b, " ecr ");
 		pb_ts(b, o->b);
 		break;
 	}
@@ -322,32 +302,32 @@ static void pb_opt(struct pbuf *b, const struct script_opt *o)
 size_t pkt_format(const struct script_pkt *p, char *buf, size_t size)
 {
 	static const char letters[] = "FSRP.UEW";
-	struct pbuf b = {buf, size, 0};
+	struct sbuf b = {buf, size, 0};
 
 	if (size)
 		buf[0] = '\0';
 	for (int i = 0; i < 8; i++)
 		if (i != 4 && (p->flags & (1u << i)))
-			pb_add(&b, "%c", letters[i]);
+			sbuf_add(&b, "%c", letters[i]);
 	if (p->flags & TV_TH_ACK)
-		pb_add(&b, ".");
+		sbuf_add(&b, ".");
 	if (p->flags == 0)
-		pb_add(&b, "-");
-	pb_add(&b, " %u:%u(%u)", p->seq, p->end, p->len);
+		sbuf_add(&b, "-");
+	sbuf_add(&b, " %u:%u(%u)", p->seq, p->end, p->len);
 	if (p->has_ack)
-		pb_add(&b, " ack %u", p->ack);
+		sbuf_add(&b, " ack %u", p->ack);
 	if (p->has_win)
-		pb_add(&b, " win %u", p->win);
+		sbuf_add(&b, " win %u", p->win);
 	if (p->opts_any) {
-		pb_add(&b, " <...>");
+		sbuf_add(&b, " <...>");
 	} else if (p->nopts > 0) {
-		pb_add(&b, " <");
+		sbuf_add(&b, " <");
 		for (unsigned i = 0; i < p->nopts; i++) {
 			if (i > 0)
-				pb_add(&b, ",");
+				sbuf_add(&b, ",");
 			pb_opt(&b, &p->opts[i]);
 		}
-		pb_add(&b, ">");
+		sbuf_add(&b, ">");
 	}
 	return b.len;
 }
