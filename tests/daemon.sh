@@ -145,6 +145,19 @@ poll grep -q "FIN-WAIT-2 -> TIME-WAIT" "$tmp/follow.txt" || fail "no TIME-WAIT i
 grep -q '"new":"SYN-SENT"' "$tmp/follow.json" || fail "no SYN-SENT line in the JSON stream"
 json_lines_ok "$tmp/follow.json" || fail "the JSON stream has lines that do not parse"
 
+# `skip` jumps the clock timer by timer: the 2MSL wait (240 s) ends now,
+# not in four minutes.  A read-only client may not skip.
+ctl --readonly skip >/dev/null 2>&1
+[ $? -eq 1 ] || fail "a read-only ctl could skip"
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	grep -q '"old":"TIME-WAIT","new":"CLOSED"' "$tmp/follow.json" && break
+	ctl skip >"$tmp/out" || fail "ctl skip: $(cat "$tmp/out")"
+	grep -q '"skipped":' "$tmp/out" || fail "skip did not say how far: $(cat "$tmp/out")"
+	sleep 0.2
+done
+poll grep -q '"old":"TIME-WAIT","new":"CLOSED"' "$tmp/follow.json" ||
+	fail "skipping did not end TIME-WAIT"
+
 # SO_PEERCRED: another user is refused (needs root to be another user).
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
 	chmod 711 "$tmp" && chmod 666 "$sock"

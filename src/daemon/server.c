@@ -656,6 +656,32 @@ static void ctl_resume(struct client *c, unsigned long req, char **w, int n)
 				   rt_paused(c->srv->rt)));
 }
 
+/* Jump the virtual clock to the next timer's deadline at once: the
+ * TUI's `t`, for the 2MSL wait or a keepalive's two hours. */
+static void ctl_skip(struct client *c, unsigned long req, char **w, int n)
+{
+	struct server *s = c->srv;
+	tv_time from, next;
+
+	if (c->readonly) {
+		s->st.refused_readonly++;
+		reply_error(c, req, "refused", _("read-only client: 'skip' changes the clock"));
+		return;
+	}
+	rt_sync(s->rt);
+	from = sim_now(s->sim);
+	if ((next = sim_next_deadline(s->sim)) == TV_NEVER) {
+		reply_error(c, req, "failed", _("no timer is running"));
+		return;
+	}
+	if (rt_jump(s->rt, next) != 0) {
+		reply_error(c, req, "refused", _("cannot skip while a command waits"));
+		return;
+	}
+	reply_ok(c, req, json_pack("{s:I, s:I}", "time", (json_int_t)sim_now(s->sim), "skipped",
+				   (json_int_t)(sim_now(s->sim) - from)));
+}
+
 static void ctl_help(struct client *c, unsigned long req, char **w, int n);
 
 static void ctl_quit(struct client *c, unsigned long req, char **w, int n)
@@ -677,6 +703,7 @@ static const struct ctl {
 	{"ping", "ping", ctl_ping},
 	{"speed", "speed [X]", ctl_speed},
 	{"resume", "resume", ctl_resume},
+	{"skip", "skip", ctl_skip},
 	{"help", "help", ctl_help},
 	{"quit", "quit", ctl_quit},
 };
@@ -1106,18 +1133,17 @@ static void client_admit(struct client *c)
 	client_update_reading(c);
 }
 
-static void on_connection(uv_stream_t *ls, int status)
+static struct client *client_new(struct server *s)
 {
-	struct server *s = ls->data;
-	struct client *c;
+	struct client *c = calloc(1, sizeof(*c));
 
-	if (status < 0 || (c = calloc(1, sizeof(*c))) == NULL)
-		return;
+	if (c == NULL)
+		return NULL;
 	c->srv = s;
 	c->id = ++s->next_id;
 	if (uv_pipe_init(s->loop, &c->pipe, 0) != 0) {
 		free(c);
-		return;
+		return NULL;
 	}
 	c->pipe.data = c;
 	c->next = s->clients;
@@ -1126,11 +1152,36 @@ static void on_connection(uv_stream_t *ls, int status)
 	s->clients = c;
 	s->st.clients++;
 	s->open_handles++;
+	return c;
+}
+
+static void on_connection(uv_stream_t *ls, int status)
+{
+	struct server *s = ls->data;
+	struct client *c;
+
+	if (status < 0 || (c = client_new(s)) == NULL)
+		return;
 	if (uv_accept(ls, (uv_stream_t *)&c->pipe) != 0) {
 		client_close(c);
 		return;
 	}
 	client_admit(c);
+}
+
+int server_attach_fd(struct server *s, int fd)
+{
+	struct client *c;
+
+	if (s->shut || (c = client_new(s)) == NULL)
+		return -1;
+	if (uv_pipe_open(&c->pipe, fd) != 0) {
+		close(fd);
+		client_close(c);
+		return -1;
+	}
+	client_admit(c);
+	return 0;
 }
 
 /* ---- the server ---- */
@@ -1149,6 +1200,8 @@ static int server_listen(struct server *s, char *msg, size_t size)
 	mode_t old;
 	int r;
 
+	if (s->cfg.no_listen)
+		return 0;
 	if (sockdir_prepare(s->path, msg, size) != 0)
 		return -1;
 	if ((r = uv_pipe_init(s->loop, &s->listen, 0)) != 0) {
@@ -1232,7 +1285,8 @@ struct server *server_new(struct rt *rt, struct script *sc, const struct server_
 		server_free(s);
 		return NULL;
 	}
-	slog(s, _("listening on %s"), s->path);
+	if (!s->cfg.no_listen)
+		slog(s, _("listening on %s"), s->path);
 	return s;
 }
 

@@ -47,6 +47,10 @@
  *                             X just report.  Reply: "speed", "paused".
  *   resume                    restart a paused clock (`pause`, a command
  *                             of the language, stops it).
+ *   skip                      jump the clock to the next timer's deadline
+ *                             at once (the timers due fire).  Reply:
+ *                             "time", "skipped" (µs); refused while a
+ *                             command waits.
  *   help                      Reply: "requests": their spellings.
  *   quit                      the reply, then the server closes.
  *   anything else             one line of the command language, run
@@ -90,6 +94,7 @@ struct server;
 
 struct server_config {
 	const char *path;          /* socket path; NULL: tvd_default_path() */
+	bool no_listen;            /* no socket: clients come by server_attach_fd */
 	size_t out_max;            /* unsent bytes before a client is dropped: 4 MiB */
 	unsigned ring;             /* recent events kept for subscribers: 4096 */
 	unsigned clients_max;      /* clients at once: 64 */
@@ -133,6 +138,11 @@ void server_free(struct server *s);
  * kernel side) in events and in the "hosts" lists; sim hosts are found by
  * themselves.  Subscribers get a "hosts" notice when the list grows. */
 void server_add_endpoint(struct server *s, uint32_t id, const char *name, uint32_t addr);
+
+/* Serve a client on fd, an already connected stream socket (one end of a
+ * socketpair: the in-process TUI talks to its own engine this way).  The
+ * server owns fd from now on, even on failure.  0, or -1. */
+int server_attach_fd(struct server *s, int fd);
 
 const char *server_path(const struct server *s);
 const struct server_stats *server_stats(const struct server *s);

@@ -185,6 +185,18 @@ void rt_sync(struct rt *rt)
 	rt_advance(rt);
 }
 
+int rt_jump(struct rt *rt, tv_time to)
+{
+	if (rt->wait != NULL)
+		return TV_EINVAL;
+	rt_advance(rt);
+	if (to > sim_now(rt->sim))
+		sim_run_for(rt->sim, to - sim_now(rt->sim));
+	clock_rebase(rt);
+	rt_kick(rt);
+	return 0;
+}
+
 static void rt_on_timer(uv_timer_t *h)
 {
 	struct rt *rt = h->data;

@@ -104,6 +104,12 @@ void rt_pause(struct rt *rt);
 void rt_resume(struct rt *rt);
 bool rt_paused(const struct rt *rt);
 
+/* Move virtual time forward to `to` at once, firing every timer due on
+ * the way (the TUI's "skip to the next timer", the step back's replay).
+ * Frames from TAP devices keep arriving in real time.  0, or TV_EINVAL
+ * while a command waits (rt_run_until). */
+int rt_jump(struct rt *rt, tv_time to);
+
 /* Step the sim through everything due up to the current virtual time,
  * then set its clock to it. */
 void rt_sync(struct rt *rt);
