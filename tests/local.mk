@@ -296,3 +296,9 @@ TESTS += $(NETNS_TESTS)
 # commands and the kernel's FIN, since reordered); it stays out of the
 # suite until it has passed repeated loaded runs.
 EXTRA_DIST += $(NETNS_TESTS) tests/netns/gate.sh tests/netns/lib.sh
+
+# The TAP link's offloads: super-frames apart and together (no device).
+check_PROGRAMS += tests/check_vnet
+tests_check_vnet_SOURCES = tests/check_vnet.c
+tests_check_vnet_CFLAGS = $(TEST_CFLAGS) $(LIBUV_CFLAGS)
+tests_check_vnet_LDADD = src/host/libtvhost.a $(TEST_LIBS)

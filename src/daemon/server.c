@@ -590,6 +590,31 @@ static void ctl_unsubscribe(struct client *c, unsigned long req, char **w, int n
 	reply_ok(c, req, NULL);
 }
 
+/* The TAP devices: what the kernel side is, offloads, traffic. */
+static json_t *snap_links(struct rt *rt)
+{
+	struct rt_tap_info in;
+	struct rt_tap_stats st;
+	json_t *a = json_array();
+
+	for (unsigned i = 0; a != NULL && rt_tap_info(rt, i, &in) && rt_tap_stats(rt, i, &st); i++)
+		json_array_append_new(
+			a, json_pack("{s:s, s:i, s:b, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I}, "
+				     "s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
+				     "name", in.name, "port", (int)in.port_id, "offload", in.offload,
+				     "host_addr", jx_ip(in.host_addr), "rx", "frames",
+				     (json_int_t)st.rx_frames, "bytes", (json_int_t)st.rx_bytes,
+				     "reads", (json_int_t)st.rx_reads, "super",
+				     (json_int_t)st.rx_super, "wakeups", (json_int_t)st.rx_wakeups,
+				     "errors", (json_int_t)st.rx_errors, "tx", "frames",
+				     (json_int_t)st.tx_frames, "bytes", (json_int_t)st.tx_bytes,
+				     "writes", (json_int_t)st.tx_writes, "super",
+				     (json_int_t)st.tx_super, "merged", (json_int_t)st.tx_merged,
+				     "acks_skipped", (json_int_t)st.tx_acks_skipped, "dropped",
+				     (json_int_t)st.tx_dropped));
+	return a;
+}
+
 static void ctl_snapshot(struct client *c, unsigned long req, char **w, int n)
 {
 	struct server *s = c->srv;
@@ -597,9 +622,10 @@ static void ctl_snapshot(struct client *c, unsigned long req, char **w, int n)
 
 	rt_sync(s->rt);
 	endpoints_scan(s);
-	snap = json_pack("{s:o, s:f, s:b, s:o, s:o, s:o}", "time", json_integer((json_int_t)sim_now(s->sim)),
-			 "speed", rt_speed(s->rt), "paused", rt_paused(s->rt), "server",
-			 snap_stats(&s->st), "endpoints", snap_endpoints(s->eps, s->neps), "hosts",
+	snap = json_pack("{s:o, s:f, s:b, s:o, s:o, s:o, s:o}", "time",
+			 json_integer((json_int_t)sim_now(s->sim)), "speed", rt_speed(s->rt),
+			 "paused", rt_paused(s->rt), "server", snap_stats(&s->st), "endpoints",
+			 snap_endpoints(s->eps, s->neps), "links", snap_links(s->rt), "hosts",
 			 snap_hosts(s->sim, sim_now(s->sim)));
 	if (snap == NULL) {
 		reply_error(c, req, "failed", _("out of memory"));

@@ -24,7 +24,9 @@
  *                             screens).  Reply: "proto", "readonly".
  *   snapshot                  the whole state now.  Reply: "snapshot":
  *                             {"time", "speed", "paused", "server":
- *                             stats, "endpoints": [...], "hosts": [{"id",
+ *                             stats, "endpoints": [...], "links": [TAP
+ *                             devices: "name", "offload", "rx"/"tx"
+ *                             traffic], "hosts": [{"id",
  *                             "name", "addr", "mac", "mtu", "counters":
  *                             {name: n}, "gate": {"in", "out" (hold or
  *                             pass), "stats", "held": [frames], "rules":

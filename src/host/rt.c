@@ -158,6 +158,13 @@ bool rt_paused(const struct rt *rt)
 
 /* ---- stepping ---- */
 
+/* Frames kept back to be merged go out at the end of every step. */
+static void rt_flush_taps(struct rt *rt)
+{
+	for (unsigned i = 0; i < rt->ntaps; i++)
+		tap_flush(rt->taps[i]);
+}
+
 /* Step through what is due up to now (or the waiting command's end),
  * checking the waiting command's condition before every step. */
 static void rt_advance(struct rt *rt)
@@ -178,6 +185,7 @@ static void rt_advance(struct rt *rt)
 	}
 	if (now > sim_now(rt->sim))
 		sim_run_for(rt->sim, now - sim_now(rt->sim)); /* nothing is due: sets the clock */
+	rt_flush_taps(rt);
 }
 
 void rt_sync(struct rt *rt)
@@ -192,6 +200,7 @@ int rt_jump(struct rt *rt, tv_time to)
 	rt_advance(rt);
 	if (to > sim_now(rt->sim))
 		sim_run_for(rt->sim, to - sim_now(rt->sim));
+	rt_flush_taps(rt);
 	clock_rebase(rt);
 	rt_kick(rt);
 	return 0;
@@ -219,6 +228,7 @@ void rt_kick(struct rt *rt)
 {
 	tv_time t = sim_next_deadline(rt->sim);
 
+	rt_flush_taps(rt);
 	if (rt->wait != NULL && rt->wait->end < t)
 		t = rt->wait->end;
 	/* The waiting command returns first: nothing to time until then. */
@@ -309,6 +319,7 @@ struct rt *rt_new(const struct rt_opts *o, int *err)
 
 static void rt_tap_closed(struct tap *t)
 {
+	free(t->tx);
 	free(t);
 }
 
@@ -430,16 +441,24 @@ static int rt_tap_host(struct rt *rt, struct tap *t, const struct rt_tap_opts *o
 	return 0;
 }
 
+/* TCPVIZ_TAP_OFFLOAD=0 turns the offloads off (for comparing). */
+static bool rt_offload_wanted(void)
+{
+	const char *v = getenv("TCPVIZ_TAP_OFFLOAD");
+
+	return v == NULL || strcmp(v, "0") != 0;
+}
+
 /* Open and configure the device; the fd or a TV_E* code. */
-static int rt_tap_open(const struct rt_tap_opts *o, int *ifindex, uint8_t mac[6], char *msg,
-		       size_t size)
+static int rt_tap_open(const struct rt_tap_opts *o, int *ifindex, uint8_t mac[6], bool *vnet,
+		       char *msg, size_t size)
 {
 	int r, fd;
 
 	r = sys_check_addrs(o->name, o->addr, o->addr_len, o->host_addr, o->host_len, msg, size);
 	if (r != 0)
 		return r;
-	if ((fd = sys_tap_open(o->name, msg, size)) < 0)
+	if ((fd = sys_tap_open(o->name, vnet, msg, size)) < 0)
 		return fd;
 	r = sys_tap_info(fd, o->name, ifindex, mac, msg, size);
 	if (r == 0 && o->host_addr != 0)
@@ -491,7 +510,16 @@ int rt_add_tap(struct rt *rt, const struct rt_tap_opts *o, char *msg, size_t siz
 		return TV_ENOMEM;
 	}
 	t->fd = -1;
-	if ((fd = rt_tap_open(o, &t->ifindex, t->mac, msg, size)) < 0) {
+	t->vnet = !o->no_offload && rt_offload_wanted();
+	if (t->vnet && (t->tx = malloc(sizeof(*t->tx))) == NULL) {
+		free(t);
+		snprintf(msg, size, "%s", _(tv_strerror(TV_ENOMEM)));
+		return TV_ENOMEM;
+	}
+	if (t->tx != NULL)
+		vnet_tx_init(t->tx);
+	if ((fd = rt_tap_open(o, &t->ifindex, t->mac, &t->vnet, msg, size)) < 0) {
+		free(t->tx);
 		free(t);
 		return fd;
 	}
@@ -535,6 +563,7 @@ bool rt_tap_info(const struct rt *rt, unsigned i, struct rt_tap_info *out)
 	out->host_len = t->host_len;
 	out->port_id = t->port_id;
 	out->host = t->host;
+	out->offload = t->vnet;
 	return true;
 }
 
@@ -543,6 +572,15 @@ bool rt_tap_stats(const struct rt *rt, unsigned i, struct rt_tap_stats *out)
 	if (i >= rt->ntaps)
 		return false;
 	*out = rt->taps[i]->st;
+	if (rt->taps[i]->tx != NULL) {
+		const struct vnet_tx_stats *v = &rt->taps[i]->tx->st;
+		out->tx_writes = v->writes;
+		out->tx_super = v->super;
+		out->tx_merged = v->merged;
+		out->tx_acks_skipped = v->acks_skipped;
+	} else {
+		out->tx_writes = out->tx_frames;
+	}
 	return true;
 }
 

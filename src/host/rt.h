@@ -128,6 +128,8 @@ struct rt_tap_opts {
 				      device's addresses alone */
 	uint8_t host_len;          /* its prefix length */
 	unsigned services;         /* APP_BIT mask started on the stack host */
+	bool no_offload;           /* no IFF_VNET_HDR offloads (also when the
+				      environment has TCPVIZ_TAP_OFFLOAD=0) */
 };
 
 /* Open (or create) the device, read the kernel side's MAC, give the
@@ -146,6 +148,7 @@ struct rt_tap_info {
 	uint8_t host_len;
 	uint32_t port_id;          /* its id on the wire (in wire events) */
 	struct host *host;         /* the stack host made for it, or NULL */
+	bool offload;              /* IFF_VNET_HDR: checksum and TSO offloads */
 };
 
 struct rt_tap_stats {
@@ -153,7 +156,12 @@ struct rt_tap_stats {
 	uint64_t rx_wakeups;            /* poll wakeups that read frames */
 	uint64_t rx_errors;             /* read errors, truncated frames */
 	uint64_t tx_frames, tx_bytes;   /* written (us -> kernel) */
-	uint64_t tx_dropped;            /* the device refused (queue full...) */
+	uint64_t tx_dropped;            /* writes the device refused (queue full...) */
+	/* With offloads: reads, and how many were super-frames cut into
+	 * segments (rx_frames counts the segments); writes, super-frames
+	 * written, segments merged into them, bare ACKs superseded. */
+	uint64_t rx_reads, rx_super;
+	uint64_t tx_writes, tx_super, tx_merged, tx_acks_skipped;
 };
 
 unsigned rt_tap_count(const struct rt *rt);

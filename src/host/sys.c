@@ -113,7 +113,7 @@ static int tun_attach_failed(const char *name, int e, char *msg, size_t size)
 	}
 }
 
-int sys_tap_open(const char *name, char *msg, size_t size)
+int sys_tap_open(const char *name, bool *vnet, char *msg, size_t size)
 {
 	struct ifreq ifr;
 	int fd, e;
@@ -127,13 +127,17 @@ int sys_tap_open(const char *name, char *msg, size_t size)
 	if (fd < 0)
 		return tun_open_failed(name, errno, msg, size);
 	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | (*vnet ? IFF_VNET_HDR : 0);
 	memcpy(ifr.ifr_name, name, strlen(name));
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		e = errno;
 		close(fd);
 		return tun_attach_failed(name, e, msg, size);
 	}
+	/* Checksums and TSO4 super-frames from the kernel: vnet.c takes them
+	 * apart.  Without, the header stays and carries nothing. */
+	if (*vnet && ioctl(fd, TUNSETOFFLOAD, (unsigned long)(TUN_F_CSUM | TUN_F_TSO4)) < 0)
+		(void)ioctl(fd, TUNSETOFFLOAD, 0ul);
 	return fd;
 }
 

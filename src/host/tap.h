@@ -22,9 +22,10 @@
 #include "core/event.h"
 #include "core/wire.h"
 #include "host/rt.h"
+#include "host/vnet.h"
 
 #define TAP_NAME_MAX 16           /* IFNAMSIZ */
-#define TAP_BUF 65536             /* one read: larger than any frame */
+#define TAP_BUF VNET_BUF          /* one read: header + the largest super-frame */
 
 struct tap {
 	uv_poll_t poll;
@@ -48,15 +49,20 @@ struct tap {
 	struct sim *sim;          /* to name a frame's sender for ftap */
 	void (*closed)(struct tap *t); /* tap_close's done */
 	bool polling;
+	bool vnet;                /* IFF_VNET_HDR: a header before every frame,
+				     offloads (vnet.h) */
+	struct vnet_tx *tx;       /* vnet: the super-frame being built */
 	uint8_t buf[TAP_BUF];
 };
 
 /* ---- sys.c: the device and the kernel's configuration ---- */
 
 /* Open /dev/net/tun and attach to (or create) the TAP device name
- * (IFF_TAP | IFF_NO_PI), non-blocking.  The fd, or a TV_E* code with a
- * translated message in msg. */
-int sys_tap_open(const char *name, char *msg, size_t size);
+ * (IFF_TAP | IFF_NO_PI), non-blocking.  With *vnet, also IFF_VNET_HDR and
+ * the offloads of vnet.h (TUNSETOFFLOAD: checksum, TSO4); *vnet is false
+ * after if the kernel refused them (the device then works without).  The
+ * fd, or a TV_E* code with a translated message in msg. */
+int sys_tap_open(const char *name, bool *vnet, char *msg, size_t size);
 /* The device's index and MAC address (the kernel side's). */
 int sys_tap_info(int fd, const char *name, int *ifindex, uint8_t mac[6], char *msg,
 		 size_t size);
@@ -82,7 +88,9 @@ int tap_start(struct tap *t, uv_loop_t *loop);
  * handle (then t may be freed). */
 void tap_close(struct tap *t, void (*done)(struct tap *t));
 /* The wire's delivery callback (ctx = the tap): write the frame to the
- * device. */
+ * device (with offloads: maybe later, merged into a super-frame). */
 int tap_deliver(void *ctx, const uint8_t *frame, size_t len, tv_time now);
+/* Write what tap_deliver kept back: the end of a batch. */
+void tap_flush(struct tap *t);
 
 #endif
