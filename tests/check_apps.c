@@ -387,6 +387,24 @@ START_TEST(test_daytime_sends_the_virtual_time_and_closes_first)
 }
 END_TEST
 
+START_TEST(test_daytime_adds_the_epoch_it_was_given)
+{
+	struct fx *f = fx_new(APP_BIT(APP_DAYTIME));
+	struct client c;
+
+	/* 2000-03-01 00:00:00 UTC at virtual time 0: what the live runtime
+	 * passes so that a real kernel hears the real date. */
+	apps_set_epoch(f->apps, TV_SEC(951868800ull));
+	sim_run_for(f->sim, TV_SEC(65));
+	client_start(f, &c, 13, NULL, 0);
+	c.shut_after = false;
+	run_until_done(f, &c);
+	ck_assert(got_str(&c, "Wednesday, March 1, 2000 00:01:05-UTC\r\n"));
+	client_end(f, &c);
+	fx_free(f);
+}
+END_TEST
+
 /* ---- chargen ---- */
 
 static void chargen_line(char *buf, unsigned line)
@@ -714,6 +732,7 @@ static Suite *apps_suite(void)
 	tcase_set_timeout(e, 60);
 	tcase_add_test(u, test_services_have_their_well_known_ports);
 	tcase_add_test(u, test_daytime_format_known_dates);
+	tcase_add_test(u, test_daytime_adds_the_epoch_it_was_given);
 	tcase_add_test(e, test_echo_returns_the_data_and_closes_after_the_client);
 	tcase_add_test(e, test_echo_large_transfer_arrives_intact);
 	tcase_add_test(e, test_echo_slow_reader_stalls_the_service);

@@ -51,6 +51,7 @@ struct apps {
 	struct app_listener *listeners;
 	struct app_conn *conns;
 	struct apps_stats stats;
+	tv_time epoch;         /* the calendar time at virtual time 0 */
 };
 
 static const struct {
@@ -80,6 +81,11 @@ int app_find(const char *name)
 		if (strcmp(app_table[i].name, name) == 0)
 			return i;
 	return -1;
+}
+
+void apps_set_epoch(struct apps *a, tv_time epoch)
+{
+	a->epoch = epoch;
 }
 
 const struct apps_stats *apps_stats(const struct apps *a)
@@ -285,7 +291,8 @@ static void discard_step(struct app_conn *c, tv_time now)
 static void daytime_step(struct app_conn *c, tv_time now)
 {
 	if (!c->responded) {
-		c->out_len = app_daytime_format(now, (char *)c->out, sizeof(c->out));
+		c->out_len = app_daytime_format(c->apps->epoch + now, (char *)c->out,
+						sizeof(c->out));
 		c->responded = true;
 		c->closing = true; /* RFC 867: the server closes after the line */
 	}

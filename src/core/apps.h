@@ -75,6 +75,12 @@ void apps_stop(struct apps *a, tv_time now);
 
 const struct apps_stats *apps_stats(const struct apps *a);
 
+/* What daytime tells is epoch + virtual time, in µs since 1970-01-01 UTC:
+ * 0 (the default) in simulations, the calendar time at virtual time 0
+ * when a real kernel asks across TAP.  The core never reads a clock; the
+ * runtime passes it in. */
+void apps_set_epoch(struct apps *a, tv_time epoch);
+
 /* The daytime line for virtual time now (seconds since 1970-01-01 UTC):
  * "Thursday, January 1, 1970 00:00:05-UTC\r\n".  Writes at most size
  * bytes including the NUL; returns the length it needed. */

@@ -390,6 +390,19 @@ struct uv_loop_s *rt_loop(struct rt *rt)
 
 /* ---- TAP devices ---- */
 
+/* The calendar time (µs since 1970) at virtual time 0, for the daytime
+ * service a real kernel asks: at speed 1 it tells the real time. */
+static tv_time rt_epoch(const struct rt *rt)
+{
+	uv_timeval64_t tv;
+	tv_time now = rt_now(rt), wall;
+
+	if (uv_gettimeofday(&tv) != 0)
+		return 0;
+	wall = (tv_time)tv.tv_sec * TV_SEC(1) + (tv_time)tv.tv_usec;
+	return wall > now ? wall - now : 0;
+}
+
 static void rt_tap_rx(void *ctx, struct tap *t, const uint8_t *frame, size_t len)
 {
 	struct rt *rt = ctx;
@@ -438,6 +451,8 @@ static int rt_tap_host(struct rt *rt, struct tap *t, const struct rt_tap_opts *o
 			 _(tv_strerror(r)));
 		return r;
 	}
+	if (rt->apps[rt->ntaps] != NULL)
+		apps_set_epoch(rt->apps[rt->ntaps], rt_epoch(rt));
 	return 0;
 }
 
@@ -736,6 +751,8 @@ void rt_script_config(struct rt *rt, struct script_config *cfg)
 {
 	cfg->run_until = rt_script_hook;
 	cfg->run_ctx = rt;
+	if (rt->ntaps > 0)
+		cfg->epoch = rt_epoch(rt);
 }
 
 enum script_status rt_exec(struct rt *rt, struct script *sc, const struct script_cmd *cmd,

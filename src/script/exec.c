@@ -1029,6 +1029,7 @@ static enum script_status exec_start(struct script *sc, const struct script_cmd 
 	slot = apps_slot(sc, h, true);
 	if (slot->apps == NULL && (slot->apps = apps_new(h)) == NULL)
 		return sx_fail(sc, 0, "%s", _("out of memory"));
+	apps_set_epoch(slot->apps, sc->cfg.epoch);
 	for (int s = 0; s < APP_SERVICE_COUNT; s++) {
 		if (!(cmd->services & APP_BIT(s)))
 			continue;

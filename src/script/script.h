@@ -368,6 +368,10 @@ struct script_config {
 	int (*run_until)(void *run_ctx, struct sim *sim, bool (*cond)(void *, struct sim *),
 			 void *cond_ctx, tv_time limit);
 	void *run_ctx;
+	/* Calendar time (µs since 1970) at virtual time 0, for the daytime
+	 * service (apps_set_epoch): 0 in simulations; the live runtime sets
+	 * the real one, since a real kernel asks. */
+	tv_time epoch;
 };
 
 enum script_status { SCRIPT_OK, SCRIPT_FAILED, SCRIPT_ERROR };
