@@ -23,10 +23,12 @@
 #include "config.h"
 
 #include <math.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -59,8 +61,8 @@ struct rt {
 	uv_loop_t loop;
 	uv_timer_t timer;         /* the sim's next deadline */
 	uv_timer_t linger;        /* end of the shutdown's grace time */
-	uv_signal_t sig[2];
-	unsigned nsig;
+	uv_async_t sigwake;       /* woken by SIGINT/SIGTERM (rt_sig_handler) */
+	unsigned nsig;            /* 1 while we hold the signals */
 	struct sim *sim;
 	struct rt_opts o;
 	/* the clock */
@@ -244,11 +246,45 @@ void rt_kick(struct rt *rt)
 
 /* ---- life cycle ---- */
 
-static void rt_on_signal(uv_signal_t *h, int signum)
+/*
+ * Signals: our own handler, not uv_signal.  libuv's restarts interrupted
+ * system calls, so a loop blocked writing a transcript into a full pipe
+ * (`tcpviz run ... | less`, paused) would never see SIGTERM.  Ours
+ * interrupts the write (no SA_RESTART) and wakes the loop through an
+ * async handle (uv_async_send is async-signal-safe).  A transcript going
+ * into a pipe nobody reads would block the next write again, so the pipe
+ * is made non-blocking: what cannot be written then is lost, not waited
+ * for (never a terminal, whose mode the shell shares).  The first signal
+ * starts the clean shutdown, the second stops the loop, the third exits
+ * at once, whatever the loop is doing.
+ */
+static uv_async_t *sig_async;           /* the runtime that takes signals */
+static volatile sig_atomic_t sig_count, sig_last;
+
+static void rt_sig_handler(int signum)
+{
+	struct stat st;
+	int fl;
+
+	if (sig_count >= 2)
+		_exit(128 + signum);
+	sig_count++;
+	sig_last = signum;
+	if (fstat(STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode) &&
+	    (fl = fcntl(STDOUT_FILENO, F_GETFL)) >= 0)
+		(void)fcntl(STDOUT_FILENO, F_SETFL, fl | O_NONBLOCK);
+	if (sig_async != NULL)
+		uv_async_send(sig_async);
+}
+
+static void rt_on_signal(uv_async_t *h)
 {
 	struct rt *rt = h->data;
+	int signum = sig_last;
 
-	if (rt->shutting || rt->stop) {
+	if (sig_count == 0)
+		return;
+	if (sig_count >= 2 || rt->shutting || rt->stop) {
 		rt_stop(rt);
 		return;
 	}
@@ -261,16 +297,36 @@ static void rt_on_signal(uv_signal_t *h, int signum)
 static int rt_signals_start(struct rt *rt)
 {
 	static const int sigs[2] = {SIGINT, SIGTERM};
+	struct sigaction sa;
 
-	for (unsigned i = 0; i < 2; i++) {
-		if (uv_signal_init(&rt->loop, &rt->sig[i]) != 0)
+	/* With two runtimes (the TUI's step back builds the next before it
+	 * frees the last), the newest takes the signals. */
+	if (uv_async_init(&rt->loop, &rt->sigwake, rt_on_signal) != 0)
+		return TV_EINVAL;
+	rt->sigwake.data = rt;
+	rt->nsig = 1;
+	sig_count = 0;
+	sig_async = &rt->sigwake;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = rt_sig_handler;
+	sigemptyset(&sa.sa_mask);
+	for (unsigned i = 0; i < 2; i++)
+		if (sigaction(sigs[i], &sa, NULL) != 0)
 			return TV_EINVAL;
-		rt->nsig++;
-		rt->sig[i].data = rt;
-		if (uv_signal_start(&rt->sig[i], rt_on_signal, sigs[i]) != 0)
-			return TV_EINVAL;
-	}
 	return 0;
+}
+
+static void rt_signals_stop(struct rt *rt)
+{
+	if (rt->nsig == 0)
+		return;
+	if (sig_async == &rt->sigwake) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		sig_async = NULL;
+	}
+	uv_close((uv_handle_t *)&rt->sigwake, NULL);
+	rt->nsig = 0;
 }
 
 static int rt_init(struct rt *rt)
@@ -327,8 +383,7 @@ static void rt_close_handles(struct rt *rt)
 {
 	uv_close((uv_handle_t *)&rt->timer, NULL);
 	uv_close((uv_handle_t *)&rt->linger, NULL);
-	for (unsigned i = 0; i < rt->nsig; i++)
-		uv_close((uv_handle_t *)&rt->sig[i], NULL);
+	rt_signals_stop(rt);
 	for (unsigned i = 0; i < rt->ntaps; i++) {
 		if (rt->taps[i]->port != NULL)
 			wire_detach(rt->taps[i]->port);

@@ -54,4 +54,33 @@ one() {
 
 one 7001 "" 'ESTABLISHED -> FIN-WAIT-1.*CLOSE: the application' 08
 one 7002 --reset 'tcpviz\.7002 > kernel\.[0-9]+: Flags \[R' none
-echo "PASS: SIGTERM closes an open kernel connection with FIN, and with --reset with RST"
+
+# A transcript going into a pipe nobody reads must not make tcpviz deaf
+# to SIGTERM (it used to sit in write() for ever): traffic fills the pipe,
+# tcpviz blocks writing, one SIGTERM still ends it.
+mkfifo "$TMP/full" || fail "mkfifo failed"
+exec 4<>"$TMP/full"
+printf 'start tcpviz discard\nrun 10min\n' >"$TMP/d.tvs"
+"$TCPVIZ" run --no-ladder --tap "$TAP" --addr "$SADDR/24" --host-addr "$KADDR/24" \
+	"$TMP/d.tvs" >"$TMP/full" 2>"$TMP/err" &
+TV_PID=$!
+wait_for "$TMP/err" ' is up: ' 30 || fail "tcpviz did not bring $TAP up"
+head -c 8388608 /dev/zero | nc -N "$SADDR" 9 >/dev/null 2>&1 &
+BG_PIDS=$!
+n=$((GUARD * 50))
+until grep -q pipe_write "/proc/$TV_PID/wchan" 2>/dev/null; do
+	n=$((n - 1))
+	[ "$n" -gt 0 ] && alive "$TV_PID" || fail "tcpviz never blocked on the full pipe"
+	sleep 0.02
+done
+kill -TERM "$TV_PID"
+n=$((GUARD * 50))
+while alive "$TV_PID"; do
+	n=$((n - 1))
+	[ "$n" -gt 0 ] || fail "SIGTERM did not end tcpviz blocked on a full pipe"
+	sleep 0.02
+done
+tv_wait
+[ "$TV_STATUS" -eq 143 ] || fail "tcpviz exited $TV_STATUS after SIGTERM on a full pipe, expected 143"
+exec 4>&-
+echo "PASS: SIGTERM closes an open kernel connection with FIN, and with --reset with RST; also while blocked on a full pipe"
