@@ -158,6 +158,19 @@ done
 poll grep -q '"old":"TIME-WAIT","new":"CLOSED"' "$tmp/follow.json" ||
 	fail "skipping did not end TIME-WAIT"
 
+# A client that leaves in the middle of a long wait does not hold up the
+# others: its wait is cut short and the next client's runs (timeout is a
+# hang guard: the wait asked for is 1 ms).
+"$tcpviz" ctl --socket "$sock" run 10min >/dev/null 2>&1 &
+waiter=$!
+poll grep -q 'run 10min' "$tmp/log" || fail "the long wait did not start"
+kill "$waiter"
+wait "$waiter" 2>/dev/null
+timeout 120 "$tcpviz" ctl --socket "$sock" run 1ms >"$tmp/out" 2>&1 ||
+	fail "a wait after a client left mid-wait did not run: $(cat "$tmp/out")"
+grep -q 'went away while its command waited' "$tmp/log" ||
+	fail "the daemon did not notice the client that left mid-wait"
+
 # SO_PEERCRED: another user is refused (needs root to be another user).
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
 	chmod 711 "$tmp" && chmod 666 "$sock"

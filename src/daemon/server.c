@@ -28,6 +28,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -985,9 +986,13 @@ static bool client_busy(const struct client *c)
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf);
 static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf);
 
+/* Read while a command of the client waits too (its next lines are kept
+ * for later, up to one line's room), so that a client that goes away in
+ * the middle of a long `run` is noticed and its wait cut short. */
 static void client_update_reading(struct client *c)
 {
-	bool want = !client_busy(c) && !c->eof;
+	bool want = !c->eof && !c->closing && !c->quit && !c->throttled &&
+		    (c->ticket == NULL || c->in_len < IN_CAP_MAX);
 
 	if (want && !c->reading)
 		c->reading = uv_read_start((uv_stream_t *)&c->pipe, on_alloc, on_read) == 0;
@@ -1043,6 +1048,20 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 	*buf = uv_buf_init(c->in + c->in_len, (unsigned)(c->in_cap - c->in_len));
 }
 
+/* The peer closed its whole socket (POLLHUP), not just its sending half. */
+static bool peer_gone(const struct client *c)
+{
+	uv_os_fd_t fd;
+	struct pollfd p;
+
+	if (uv_fileno((const uv_handle_t *)&c->pipe, &fd) != 0)
+		return false;
+	p.fd = fd;
+	p.events = POLLOUT;
+	p.revents = 0;
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR));
+}
+
 static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
 {
 	struct client *c = st->data;
@@ -1053,6 +1072,12 @@ static void on_read(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
 		client_process(c);
 	} else if (nread == UV_EOF) {
 		c->eof = true;
+		if (c->ticket != NULL && peer_gone(c)) {
+			/* Not a half-close waiting for its reply: nobody is there. */
+			slog(c->srv, _("client %u went away while its command waited"), c->id);
+			client_close(c);
+			return;
+		}
 		client_process(c);
 	} else if (nread == UV_ENOBUFS) {
 		if (c->in_len >= IN_CAP_MAX)

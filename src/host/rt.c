@@ -764,7 +764,8 @@ int rt_run_until(struct rt *rt, sim_cond_fn cond, void *ctx, tv_time limit)
 
 	rt->wait = &w;
 	for (;;) {
-		if (rt->stop || rt->shutting) {
+		/* Stopping, or the client whose command this is went away. */
+		if (rt->stop || rt->shutting || rt->running_cancelled) {
 			r = TV_EABORTED;
 			break;
 		}

@@ -228,8 +228,10 @@ typedef void (*rt_done_fn)(void *ctx, const struct script_cmd *cmd,
 int rt_submit(struct rt *rt, struct script *sc, const struct script_cmd *cmd, rt_done_fn done,
 	      void *ctx);
 /* Forget queued commands of this ctx (a client that went away): their
- * done is not called.  A command already running finishes, and its done
- * is not called either. */
+ * done is not called.  A command of this ctx already running is cut short
+ * if it waits (run, run until...: the wait ends with TV_EABORTED, so a
+ * client that leaves mid-wait does not hold up everyone else's), and its
+ * done is not called either. */
 void rt_cancel(struct rt *rt, void *ctx);
 
 #endif
