@@ -301,11 +301,3 @@ tests_check_vnet_SOURCES = tests/check_vnet.c
 tests_check_vnet_CFLAGS = $(TEST_CFLAGS) $(LIBUV_CFLAGS)
 tests_check_vnet_LDADD = src/host/libtvhost.a $(TEST_LIBS)
 
-# The TUI's views without a terminal: widths and the canvas, then the
-# layout and every pane drawn from models built by hand and from real
-# runs of the headless sim.
-TUI_TEST_LIBS = tui/libtvtui.a $(TEST_LIBS) $(JANSSON_LIBS) $(LIBINTL)
-check_PROGRAMS += tests/check_tui_canvas
-tests_check_tui_canvas_SOURCES = tests/check_tui_canvas.c
-tests_check_tui_canvas_CFLAGS = $(TEST_CFLAGS)
-tests_check_tui_canvas_LDADD = $(TUI_TEST_LIBS)
