@@ -42,6 +42,7 @@ struct dopts {
 	unsigned ring;
 	size_t out_max;
 	bool verbose;
+	bool reset;               /* shut down with RST, not FIN */
 };
 
 struct daemon {
@@ -74,6 +75,9 @@ static void usage(FILE *out)
 		"                        drop a client with more unread output (default 4194304)\n"),
 	      out);
 	fputs(_("  -v, --verbose         also print the transcript of every event to stderr\n"),
+	      out);
+	fputs(_("      --reset           on SIGINT/SIGTERM, reset connections (RST) instead of\n"
+		"                        closing them (FIN)\n"),
 	      out);
 	fputs(_("\nWithout --tap: the demo wire, hosts A (10.0.0.1) and B (10.0.0.2), services on B.\n"),
 	      out);
@@ -142,7 +146,7 @@ static bool parse_ulong(const char *s, unsigned long long max, unsigned long lon
 }
 
 enum { OPT_SERVICES = 256, OPT_SPEED, OPT_TAP, OPT_ADDR, OPT_HOST_ADDR, OPT_USER, OPT_RING,
-       OPT_CLIENT_BUF };
+       OPT_CLIENT_BUF, OPT_RESET };
 
 static int parse_one(int c, struct dopts *o)
 {
@@ -156,6 +160,7 @@ static int parse_one(int c, struct dopts *o)
 	case OPT_HOST_ADDR: o->host_addr = optarg; return 0;
 	case OPT_USER: o->user = optarg; return 0;
 	case 'v': o->verbose = true; return 0;
+	case OPT_RESET: o->reset = true; return 0;
 	case OPT_SERVICES:
 		if (parse_services(optarg, &o->services))
 			return 0;
@@ -205,6 +210,7 @@ static int parse_opts(int argc, char **argv, struct dopts *o)
 		{"host-addr", required_argument, NULL, OPT_HOST_ADDR},
 		{"user", required_argument, NULL, OPT_USER},
 		{"verbose", no_argument, NULL, 'v'},
+		{"reset", no_argument, NULL, OPT_RESET},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -349,6 +355,7 @@ static int daemon_start(struct daemon *d, const struct dopts *o)
 	rt_opts_default(&ro);
 	ro.seed = o->seed;
 	ro.speed = o->speed;
+	ro.close_mode = o->reset ? RT_CLOSE_RST : RT_CLOSE_FIN;
 	ro.on_signal = on_signal;
 	ro.signal_ctx = d;
 	if ((d->rt = rt_new(&ro, &err)) == NULL) {

@@ -29,6 +29,7 @@ one() {
 	tv_start "$TMP/s.tvs" $1
 	wait_for "$TMP/out" 'ready' 30 || fail "the script did not start"
 	exec 3<>"$TMP/in"
+	: >"$TMP/got" # now, not in the background child: the last run's echo is in it
 	nc "$SADDR" "$port" <"$TMP/in" >"$TMP/got" 2>/dev/null &
 	nc_pid=$!
 	BG_PIDS=$nc_pid
@@ -54,6 +55,34 @@ one() {
 
 one 7001 "" 'ESTABLISHED -> FIN-WAIT-1.*CLOSE: the application' 08
 one 7002 --reset 'tcpviz\.7002 > kernel\.[0-9]+: Flags \[R' none
+
+# The daemon does the same; with --reset, the kernel's connection is reset
+# (the daemon exits 0: stopping on a signal is what it is for).
+mkdir -m 700 "$TMP/d" || fail "mkdir failed"
+"$TCPVIZ" daemon -v --reset --tap "$TAP" --addr "$SADDR/24" --host-addr "$KADDR/24" \
+	--services echo --socket "$TMP/d/s" >"$TMP/out" 2>&1 &
+TV_PID=$!
+wait_for "$TMP/out" 'running at speed' 30 || fail "the daemon did not start"
+exec 3<>"$TMP/in"
+: >"$TMP/got"
+nc "$SADDR" 7 <"$TMP/in" >"$TMP/got" 2>/dev/null &
+nc_pid=$!
+BG_PIDS=$nc_pid
+printf 'still here\n' >&3
+wait_for "$TMP/got" 'still here' 60 || fail "no echo from the daemon before the shutdown"
+tv_stop
+[ "$TV_STATUS" -eq 0 ] || fail "the daemon exited $TV_STATUS after SIGTERM, expected 0"
+grep -a -q -E 'tcpviz\.7 > kernel\.[0-9]+: Flags \[R' "$TMP/out" ||
+	fail "the daemon sent no RST at shutdown with --reset"
+n=$((GUARD * 50))
+while alive "$nc_pid"; do
+	n=$((n - 1))
+	[ "$n" -gt 0 ] || fail "the kernel's nc did not see the daemon's reset"
+	sleep 0.02
+done
+kstate 7 none || fail "the kernel's connection to the daemon is still there after the reset"
+exec 3>&-
+BG_PIDS=
 
 # A transcript going into a pipe nobody reads must not make tcpviz deaf
 # to SIGTERM (it used to sit in write() for ever): traffic fills the pipe,
@@ -83,4 +112,4 @@ done
 tv_wait
 [ "$TV_STATUS" -eq 143 ] || fail "tcpviz exited $TV_STATUS after SIGTERM on a full pipe, expected 143"
 exec 4>&-
-echo "PASS: SIGTERM closes an open kernel connection with FIN, and with --reset with RST; also while blocked on a full pipe"
+echo "PASS: SIGTERM closes an open kernel connection with FIN, and with --reset with RST (run and daemon); also while blocked on a full pipe"
