@@ -420,7 +420,7 @@ static const struct perr_case perr_cases[] = {
 	{"run soon", "t.tvs:1:5: expected a duration or 'until', got 'soon'"},
 	{"send c 5q", "t.tvs:1:8: '5q' has an unknown unit (use k, m or g, or none for bytes)"},
 	{"send c 1.5", "t.tvs:1:8: '1.5' is not a whole number of bytes"},
-	{"send c 65m", "t.tvs:1:8: '65m' is out of range"},
+	{"send c 1025g", "t.tvs:1:8: '1025g' is out of range"},
 	{"send c", "t.tvs:1:7: expected a string or a size (like \"hello\" or 10k) at the end of the line"},
 	{"send c 10 of \"\"", "t.tvs:1:14: the pattern is empty"},
 	{"send c 10 of ones", "t.tvs:1:14: expected a string, 'zeros' or 'chargen', got 'ones'"},
@@ -1435,6 +1435,57 @@ START_TEST(test_huge_and_nul_filled_lines_are_refused_cleanly)
 }
 END_TEST
 
+
+/* `send` makes its bytes a chunk at a time: a gigabyte queued takes one
+ * chunk of memory, and what is sent after it still comes after it. */
+static const struct sconn *run_conn(struct run *r, const char *name)
+{
+	for (const struct sconn *c = r->sc->conns; c != NULL; c = c->next)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	ck_abort_msg("no connection %s", name);
+	return NULL;
+}
+
+START_TEST(test_send_is_made_a_chunk_at_a_time)
+{
+	struct run r;
+	const struct sconn *c;
+
+	run_ok(&r, "host A 10.0.0.1\nhost B 10.0.0.2\nstart B discard\n"
+		   "connect A to B:9 as c\nrun until c is ESTABLISHED\n"
+		   "send c 1g of zeros\nsend c \"end\"\n");
+	c = run_conn(&r, "c");
+	ck_assert_uint_le(c->tx_len, SCRIPT_SEND_CHUNK);
+	ck_assert_ptr_nonnull(c->sends);
+	ck_assert_uint_gt(c->sends->left, (1ull << 30) - (4ull << 20));
+	ck_assert_ptr_nonnull(c->sends->next);
+	ck_assert_uint_eq(c->sends->next->left, 3);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_send_keeps_order_across_chunks)
+{
+	struct run r;
+	const struct sconn *c;
+	size_t n = 3 * SCRIPT_SEND_CHUNK + 17;
+	char text[512];
+
+	snprintf(text, sizeof(text),
+		 "host A 10.0.0.1\nhost B 10.0.0.2\nstart B echo\n"
+		 "connect A to B:7 as c\nrun until c is ESTABLISHED\n"
+		 "send c %zu of chargen\nsend c \"END\"\nrun until c received %zu\n", n, n + 3);
+	run_ok(&r, text);
+	c = run_conn(&r, "c");
+	ck_assert_uint_eq(c->rx_total, n + 3);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_uint_eq(c->rx[i], (uint8_t)(' ' + i % 95));
+	ck_assert_int_eq(memcmp(c->rx + n, "END", 3), 0);
+	run_free(&r);
+}
+END_TEST
+
 static Suite *script_suite(void)
 {
 	Suite *s = suite_create("script");
@@ -1497,6 +1548,8 @@ static Suite *script_suite(void)
 	tcase_add_test(pe, test_peer_checks_retransmission_timing);
 	tcase_add_test(pe, test_host_connecting_to_the_peer_is_learned);
 	tcase_add_test(pe, test_hosts_added_after_the_peer_know_its_mac);
+	tcase_add_test(f, test_send_is_made_a_chunk_at_a_time);
+	tcase_add_test(f, test_send_keeps_order_across_chunks);
 	tcase_add_test(f, test_random_lines_never_crash_the_parser);
 	tcase_add_test(f, test_random_valid_commands_never_crash_the_executor);
 	tcase_add_test(f, test_huge_and_nul_filled_lines_are_refused_cleanly);

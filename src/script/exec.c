@@ -307,6 +307,17 @@ static struct sconn *conn_new(struct script *sc, const char *name, struct host *
 	return c;
 }
 
+static void send_free_all(struct sconn *c)
+{
+	while (c->sends != NULL) {
+		struct sx_send *s = c->sends;
+		c->sends = s->next;
+		free(s->text);
+		free(s);
+	}
+	c->sends_tail = NULL;
+}
+
 static void conn_unlink(struct script *sc, struct sconn *c)
 {
 	for (struct sconn **pp = &sc->conns; *pp != NULL; pp = &(*pp)->next)
@@ -316,6 +327,7 @@ static void conn_unlink(struct script *sc, struct sconn *c)
 		}
 	free(c->rx);
 	free(c->tx);
+	send_free_all(c);
 	free(c);
 }
 
@@ -359,22 +371,68 @@ static int conn_read(struct sconn *c, uint64_t max)
 }
 
 /* Hand waiting bytes to the stack while it takes them. */
+/* Bytes `s` makes from position pos on (n of them). */
+static void send_fill(const struct sx_send *s, uint8_t *p, size_t n)
+{
+	uint64_t pos = s->pos;
+
+	if (s->pattern == SCRIPT_PAT_ZEROS) {
+		memset(p, 0, n);
+	} else if (s->pattern == SCRIPT_PAT_TEXT) {
+		for (size_t i = 0, k = (size_t)(pos % s->text_len); i < n; i++) {
+			p[i] = (uint8_t)s->text[k];
+			if (++k == s->text_len)
+				k = 0;
+		}
+	} else { /* the printable characters in turn, like chargen (RFC 864) */
+		for (size_t i = 0, k = (size_t)(pos % 95); i < n; i++) {
+			p[i] = (uint8_t)(' ' + k);
+			if (++k == 95)
+				k = 0;
+		}
+	}
+}
+
+/* Make the next chunk of the oldest send into tx: 1, 0 when nothing is
+ * left, or TV_ENOMEM. */
+static int send_refill(struct sconn *c)
+{
+	struct sx_send *s = c->sends;
+	size_t k;
+
+	if (s == NULL)
+		return 0;
+	if (c->tx == NULL && (c->tx = malloc(SCRIPT_SEND_CHUNK)) == NULL)
+		return TV_ENOMEM;
+	k = s->left < SCRIPT_SEND_CHUNK ? (size_t)s->left : SCRIPT_SEND_CHUNK;
+	send_fill(s, c->tx, k);
+	s->pos += k;
+	s->left -= k;
+	c->tx_off = 0;
+	c->tx_len = k;
+	if (s->left == 0) {
+		if ((c->sends = s->next) == NULL)
+			c->sends_tail = NULL;
+		free(s->text);
+		free(s);
+	}
+	return 1;
+}
+
 static int conn_flush(struct sconn *c)
 {
 	tv_time now = sim_now(c->sc->sim);
+	int r;
 
-	while (c->sk != NULL && c->tx_off < c->tx_len) {
+	while (c->sk != NULL) {
+		if (c->tx_off == c->tx_len && (r = send_refill(c)) <= 0)
+			return r;
 		long n = sock_send(c->sk, c->tx + c->tx_off, c->tx_len - c->tx_off, now);
 		if (n == TV_EAGAIN)
 			return 0;
 		if (n < 0)
 			return (int)n;
 		c->tx_off += (size_t)n;
-	}
-	if (c->tx_off == c->tx_len) {
-		free(c->tx);
-		c->tx = NULL;
-		c->tx_len = c->tx_off = 0;
 	}
 	return 0;
 }
@@ -936,37 +994,46 @@ static struct sconn *need_open_conn(struct script *sc, const struct script_ref *
 	return c;
 }
 
-static void pattern_fill(const struct script_cmd *cmd, uint8_t *p, size_t n)
+/* The send as a queue item: a pattern made on demand (a literal text is
+ * a text pattern of its own length). */
+static struct sx_send *send_new(const struct script_cmd *cmd)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (cmd->pattern == SCRIPT_PAT_ZEROS)
-			p[i] = 0;
-		else if (cmd->pattern == SCRIPT_PAT_TEXT)
-			p[i] = (uint8_t)cmd->text[i % cmd->text_len];
-		else /* the printable characters in turn, like chargen (RFC 864) */
-			p[i] = (uint8_t)(' ' + i % 95);
+	struct sx_send *s = calloc(1, sizeof(*s));
+
+	if (s == NULL)
+		return NULL;
+	s->left = cmd->n;
+	s->pattern = cmd->pattern;
+	if (!cmd->has_n && cmd->pattern == SCRIPT_PAT_TEXT)
+		s->pattern = SCRIPT_PAT_TEXT;
+	if (s->pattern == SCRIPT_PAT_TEXT) {
+		s->text_len = cmd->text_len;
+		if (s->text_len == 0 || (s->text = malloc(s->text_len)) == NULL) {
+			free(s);
+			return NULL;
+		}
+		memcpy(s->text, cmd->text, s->text_len);
 	}
+	return s;
 }
 
 static enum script_status exec_send(struct script *sc, const struct script_cmd *cmd)
 {
 	struct sconn *c = need_open_conn(sc, &cmd->a);
-	size_t n = (size_t)cmd->n;
+	struct sx_send *s;
 	int r;
 
 	if (c == NULL)
 		return SCRIPT_ERROR;
-	if (n == 0)
+	if (cmd->n == 0)
 		return SCRIPT_OK;
-	uint8_t *tx = realloc(c->tx, c->tx_len + n);
-	if (tx == NULL)
+	if ((s = send_new(cmd)) == NULL)
 		return sx_fail(sc, 0, "%s", _("out of memory"));
-	c->tx = tx;
-	if (cmd->has_n || cmd->pattern != SCRIPT_PAT_TEXT)
-		pattern_fill(cmd, c->tx + c->tx_len, n);
+	if (c->sends_tail != NULL)
+		c->sends_tail->next = s;
 	else
-		memcpy(c->tx + c->tx_len, cmd->text, n);
-	c->tx_len += n;
+		c->sends = s;
+	c->sends_tail = s;
 	r = conn_flush(c);
 	return r != 0 ? sock_failed(sc, "send", c->name, r) : SCRIPT_OK;
 }

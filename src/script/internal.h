@@ -143,6 +143,7 @@ const char *val_err_name(int err);
 /* ---- the executor (exec.c, peer.c, expect.c) ---- */
 
 #define SCRIPT_RX_KEEP (1u << 20)  /* received bytes kept for comparison */
+#define SCRIPT_SEND_CHUNK (64u << 10) /* `send` bytes made at a time */
 #define PEER_QUEUE 256
 #define PEER_ID_BASE (SIM_HOSTS_MAX + 1)
 
@@ -165,8 +166,21 @@ struct sconn {
 	uint8_t *rx;             /* the first SCRIPT_RX_KEEP bytes received */
 	size_t rx_len, rx_cap;
 	uint64_t rx_total;
-	uint8_t *tx;             /* bytes waiting for send-buffer room */
+	uint8_t *tx;             /* a chunk being handed to the socket */
 	size_t tx_len, tx_off;
+	struct sx_send *sends;   /* what `send` asked for and is not yet in
+				    tx, oldest first: made a chunk at a time,
+				    so `send c 1g` does not take a gigabyte */
+	struct sx_send *sends_tail;
+};
+
+/* One `send` not yet handed over: `left` more bytes of a pattern. */
+struct sx_send {
+	struct sx_send *next;
+	uint64_t left, pos;      /* bytes still to make, and made so far */
+	int pattern;             /* enum script_pattern */
+	char *text;              /* SCRIPT_PAT_TEXT: the bytes (repeated) */
+	size_t text_len;
 };
 
 struct peer_seg {

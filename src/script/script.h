@@ -42,7 +42,7 @@
 #define SCRIPT_OPTS_MAX 40        /* TCP option bytes */
 #define SCRIPT_LINE_MAX 65536     /* longest line accepted */
 #define SCRIPT_NOTE_MAX 199       /* longest narration (tv_event note) */
-#define SCRIPT_SEND_MAX (64u << 20) /* largest `send N` */
+#define SCRIPT_SEND_MAX (1ull << 40) /* largest `send N`: made as it goes, not held */
 
 /* ---- errors ---- */
 
