@@ -9,6 +9,9 @@
  * few virtual seconds these take pass quickly; no test measures wall
  * time.
  */
+#define _GNU_SOURCE /* uv.h needs POSIX types under -std=c11 */
+#include "config.h"
+
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +23,8 @@
 #include "core/tcp.h"
 #include "host/rt.h"
 #include "script/script.h"
+
+#include <uv.h>
 
 #define ADDR_A 0x0a000001u
 #define ADDR_B 0x0a000002u
@@ -408,6 +413,63 @@ START_TEST(test_script_waits_go_through_the_run_until_hook)
 }
 END_TEST
 
+
+/* A stack that cannot keep up with the clock (chargen into a reader on a
+ * wire with no delay, at 100x) must not freeze the loop: catching up
+ * stops after a slice of work, other handles get their turn (a 5 ms
+ * timer keeps ticking, and ends the test), and the lag is counted. */
+struct ticker {
+	struct rt *rt;
+	unsigned ticks;
+};
+
+static void on_tick(uv_timer_t *h)
+{
+	struct ticker *t = h->data;
+
+	if (++t->ticks == 20)
+		rt_stop(t->rt);
+}
+
+static void drain_cb(void *ctx, struct tv_sock *s, enum tv_sock_event ev, int err)
+{
+	uint8_t buf[65536];
+	struct rt *rt = ctx;
+
+	(void)err;
+	if (ev == TV_SOCK_READABLE)
+		while (sock_recv(s, buf, sizeof(buf), sim_now(rt_sim(rt))) > 0)
+			;
+}
+
+START_TEST(test_rt_falls_behind_rather_than_freezing_the_loop)
+{
+	struct rt *rt = rt_fast();
+	struct sim *s = rt_sim(rt);
+	struct ticker t = {rt, 0};
+	struct host *a, *b;
+	struct apps *apps;
+	struct tv_sock *sk;
+	uv_timer_t tick;
+
+	ck_assert_int_eq(sim_add_host(s, "A", ADDR_A, &a), 0);
+	ck_assert_int_eq(sim_add_host(s, "B", ADDR_B, &b), 0);
+	rt_sync(rt);
+	ck_assert_int_eq(apps_start(b, APP_BIT(APP_CHARGEN), sim_now(s), &apps), 0);
+	ck_assert_int_eq(sock_connect(a, ADDR_B, 19, 0, drain_cb, rt, &sk, sim_now(s)), 0);
+	uv_timer_init(rt_loop(rt), &tick);
+	tick.data = &t;
+	uv_timer_start(&tick, on_tick, 5, 5);
+	rt_kick(rt);
+	ck_assert_int_eq(rt_run_until(rt, never, NULL, TV_SEC(3600)), TV_EABORTED);
+	ck_assert_uint_eq(t.ticks, 20);
+	ck_assert_uint_gt(rt_lagged(rt), 0);
+	uv_close((uv_handle_t *)&tick, NULL);
+	apps_stop(apps, sim_now(s));
+	rt_free(rt);
+}
+END_TEST
+
 static Suite *rt_suite(void)
 {
 	Suite *s = suite_create("rt");
@@ -428,6 +490,7 @@ static Suite *rt_suite(void)
 	tcase_add_test(k, test_close_all_fin_half_closes_and_closes_listeners);
 	tcase_add_test(k, test_close_all_rst_aborts_synchronized_connections);
 	tcase_add_test(k, test_script_waits_go_through_the_run_until_hook);
+	tcase_add_test(k, test_rt_falls_behind_rather_than_freezing_the_loop);
 	suite_add_tcase(s, c);
 	suite_add_tcase(s, d);
 	suite_add_tcase(s, q);

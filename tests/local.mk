@@ -281,7 +281,7 @@ EXTRA_DIST += tests/daemon.sh
 # shutdown, queued commands; and the core pieces it rests on.
 check_PROGRAMS += tests/check_rt
 tests_check_rt_SOURCES = tests/check_rt.c
-tests_check_rt_CFLAGS = $(TEST_CFLAGS)
+tests_check_rt_CFLAGS = $(TEST_CFLAGS) $(LIBUV_CFLAGS)
 tests_check_rt_LDADD = src/host/libtvhost.a src/script/libtvscript.a src/out/libtvout.a \
 	$(TEST_LIBS) $(LIBUV_LIBS) $(JANSSON_LIBS) $(LIBINTL) -lm
 

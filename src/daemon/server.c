@@ -623,9 +623,10 @@ static void ctl_snapshot(struct client *c, unsigned long req, char **w, int n)
 
 	rt_sync(s->rt);
 	endpoints_scan(s);
-	snap = json_pack("{s:o, s:f, s:b, s:o, s:o, s:o, s:o}", "time",
+	snap = json_pack("{s:o, s:f, s:b, s:I, s:o, s:o, s:o, s:o}", "time",
 			 json_integer((json_int_t)sim_now(s->sim)), "speed", rt_speed(s->rt),
-			 "paused", rt_paused(s->rt), "server", snap_stats(&s->st), "endpoints",
+			 "paused", rt_paused(s->rt), "lagged", (json_int_t)rt_lagged(s->rt),
+			 "server", snap_stats(&s->st), "endpoints",
 			 snap_endpoints(s->eps, s->neps), "links", snap_links(s->rt), "hosts",
 			 snap_hosts(s->sim, sim_now(s->sim)));
 	if (snap == NULL) {

@@ -23,7 +23,8 @@
  *                             that changes the stack (for students'
  *                             screens).  Reply: "proto", "readonly".
  *   snapshot                  the whole state now.  Reply: "snapshot":
- *                             {"time", "speed", "paused", "server":
+ *                             {"time", "speed", "paused", "lagged" (times
+ *                             the stack fell behind the clock), "server":
  *                             stats, "endpoints": [...], "links": [TAP
  *                             devices: "name", "offload", "rx"/"tx"
  *                             traffic], "hosts": [{"id",

@@ -67,6 +67,9 @@ struct rt {
 	struct rt_opts o;
 	/* the clock */
 	uint64_t wall0;           /* uv_hrtime() at the last rebase, ns */
+	uint64_t lagged;          /* times the stack fell behind the clock */
+	bool behind;              /* catching up: go on from the idle handle */
+	uv_idle_t idle;
 	tv_time virt0;
 	double speed;
 	bool paused;
@@ -160,11 +163,37 @@ bool rt_paused(const struct rt *rt)
 
 /* ---- stepping ---- */
 
+/* Wall time one step of the loop may spend catching the sim up. */
+#define RT_STEP_BUDGET_NS (20u * 1000 * 1000)
+
 /* Frames kept back to be merged go out at the end of every step. */
 static void rt_flush_taps(struct rt *rt)
 {
 	for (unsigned i = 0; i < rt->ntaps; i++)
 		tap_flush(rt->taps[i]);
+}
+
+/* The stack could not keep up with the clock (chargen at 100x): rather
+ * than catch up for seconds with the loop frozen (no keys, no socket),
+ * the clock waits for the stack: virtual time runs slower than asked
+ * until the work is done.  Counted (rt_lagged).  The rest of the work
+ * goes on from an idle handle, once per turn of the loop, after I/O: a
+ * timer re-armed at 0 ms would be run again and again within one pass
+ * over the timers, and the loop would never poll. */
+static void rt_fall_behind(struct rt *rt)
+{
+	rt->lagged++;
+	rt->behind = true;
+	if (!rt->paused) {
+		rt->virt0 = sim_now(rt->sim);
+		rt->wall0 = uv_hrtime();
+	}
+	rt_flush_taps(rt);
+}
+
+uint64_t rt_lagged(const struct rt *rt)
+{
+	return rt->lagged;
 }
 
 /* Step through what is due up to now (or the waiting command's end),
@@ -174,6 +203,10 @@ static void rt_advance(struct rt *rt)
 	struct rt_wait *w = rt->wait;
 	tv_time now = rt_now(rt);
 
+	uint64_t t0 = uv_hrtime();
+	unsigned k = 0;
+
+	rt->behind = false;
 	if (w != NULL && now > w->end)
 		now = w->end;
 	for (;;) {
@@ -184,6 +217,10 @@ static void rt_advance(struct rt *rt)
 		if (sim_next_deadline(rt->sim) > now)
 			break;
 		sim_step(rt->sim);
+		if (++k % 256 == 0 && uv_hrtime() - t0 > RT_STEP_BUDGET_NS) {
+			rt_fall_behind(rt);
+			return;
+		}
 	}
 	if (now > sim_now(rt->sim))
 		sim_run_for(rt->sim, now - sim_now(rt->sim)); /* nothing is due: sets the clock */
@@ -226,11 +263,25 @@ static uint64_t wall_ms_until(const struct rt *rt, tv_time t)
 	return (uint64_t)ceil((double)(t - now) / rt->speed / 1000.0);
 }
 
+static void rt_on_idle(uv_idle_t *h)
+{
+	struct rt *rt = h->data;
+
+	rt_advance(rt);
+	rt_kick(rt);
+}
+
 void rt_kick(struct rt *rt)
 {
 	tv_time t = sim_next_deadline(rt->sim);
 
 	rt_flush_taps(rt);
+	if (rt->behind) {
+		uv_timer_stop(&rt->timer);
+		uv_idle_start(&rt->idle, rt_on_idle);
+		return;
+	}
+	uv_idle_stop(&rt->idle);
 	if (rt->wait != NULL && rt->wait->end < t)
 		t = rt->wait->end;
 	/* The waiting command returns first: nothing to time until then. */
@@ -338,7 +389,8 @@ static int rt_init(struct rt *rt)
 	rt->loop.data = rt; /* marks the loop initialised, for rt_free */
 	uv_timer_init(&rt->loop, &rt->timer);
 	uv_timer_init(&rt->loop, &rt->linger);
-	rt->timer.data = rt->linger.data = rt;
+	uv_idle_init(&rt->loop, &rt->idle);
+	rt->timer.data = rt->linger.data = rt->idle.data = rt;
 	rt->wall0 = uv_hrtime();
 	return rt->o.no_signals ? 0 : rt_signals_start(rt);
 }
@@ -382,6 +434,7 @@ static void rt_tap_closed(struct tap *t)
 static void rt_close_handles(struct rt *rt)
 {
 	uv_close((uv_handle_t *)&rt->timer, NULL);
+	uv_close((uv_handle_t *)&rt->idle, NULL);
 	uv_close((uv_handle_t *)&rt->linger, NULL);
 	rt_signals_stop(rt);
 	for (unsigned i = 0; i < rt->ntaps; i++) {

@@ -110,6 +110,12 @@ bool rt_paused(const struct rt *rt);
  * while a command waits (rt_run_until). */
 int rt_jump(struct rt *rt, tv_time to);
 
+/* Times the stack could not keep up with the clock: each time, catching
+ * up stopped after 20 ms of work so the loop stayed responsive, and the
+ * clock was set back to where the stack had got (virtual time then runs
+ * slower than the speed asked). */
+uint64_t rt_lagged(const struct rt *rt);
+
 /* Step the sim through everything due up to the current virtual time,
  * then set its clock to it. */
 void rt_sync(struct rt *rt);
