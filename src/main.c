@@ -25,12 +25,20 @@
 #include "i18n.h"
 #include "out/text.h"
 #include "run.h"
+#include "tui/tui.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out, _("Usage: %s [OPTION]... COMMAND [ARG]...\n"), PACKAGE);
+	fprintf(out, _("  or:  %s [TUI OPTION]...      the demo in the terminal UI\n"), PACKAGE);
 	fputs(_("See TCP work: a userspace TCP/IP stack you can watch and step.\n\n"), out);
 	fputs(_("Commands:\n"), out);
+	fputs(_("  (none)       the TUI on the built-in demo; with --tap NAME --addr A/N,\n"
+		"               the TUI against the kernel (TUI options below)\n"), out);
+	fputs(_("  attach       the TUI on a running daemon ([--socket PATH] [--read-only])\n"),
+	      out);
+	fputs(_("  play         play a lesson or script in the TUI, stopping at its pauses\n"),
+	      out);
 	fputs(_("  demo         run the built-in two-host demo headless and print every\n"
 		"               segment and state change\n"), out);
 	fprintf(out, _("  run          run command scripts or lessons headless: transcript,\n"
@@ -46,6 +54,8 @@ static void usage(FILE *out)
 	fputs(_("\nOptions:\n"), out);
 	fputs(_("  -h, --help     show this help and exit\n"), out);
 	fputs(_("  -V, --version  show the version and exit\n"), out);
+	fputs(_("\nTUI options (no command, attach, play):\n"), out);
+	tui_usage_options(out);
 	fputs(_("\nDemo options:\n"), out);
 	fputs(_("  -s, --seed=N   seed the run (same seed, same transcript); default 1\n"), out);
 	fputs(_("  -a, --absolute print absolute sequence numbers\n"), out);
@@ -253,16 +263,26 @@ static int cmd_demo(int argc, char **argv)
 	return demo_run(seed, absolute, verbose);
 }
 
+/* No command, `attach`, `play`, or an option of the TUI's (--tap...). */
+static bool is_tui(const char *arg)
+{
+	if (strcmp(arg, "attach") == 0 || strcmp(arg, "play") == 0)
+		return true;
+	return arg[0] == '-' && strcmp(arg, "-h") != 0 && strcmp(arg, "--help") != 0 &&
+	       strcmp(arg, "-V") != 0 && strcmp(arg, "--version") != 0;
+}
+
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
 	bindtextdomain(PACKAGE, LOCALEDIR);
 	textdomain(PACKAGE);
 
-	if (argc < 2) {
-		usage(stderr);
-		return 2;
-	}
+	/* TCPVIZ_LOCALEDIR: the catalogs of an uninstalled build (tests). */
+	if (getenv("TCPVIZ_LOCALEDIR") != NULL && getenv("TCPVIZ_LOCALEDIR")[0] != '\0')
+		bindtextdomain(PACKAGE, getenv("TCPVIZ_LOCALEDIR"));
+	if (argc < 2 || is_tui(argv[1]))
+		return cmd_tui(argc, argv);
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 		usage(stdout);
 		return 0;

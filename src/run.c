@@ -182,6 +182,26 @@ static char *read_file(const char *path, size_t *len)
 	return buf;
 }
 
+bool run_find_script(const char *arg, char *path, size_t size)
+{
+	return run_resolve(arg, path, size);
+}
+
+char *run_load_script(const char *path, size_t *len)
+{
+	char *text = read_file(path, len), *t;
+
+	if (text == NULL)
+		return NULL;
+	if ((t = realloc(text, *len + 1)) == NULL) {
+		free(text);
+		errno = ENOMEM;
+		return NULL;
+	}
+	t[*len] = '\0';
+	return t;
+}
+
 /* ---- parsing ---- */
 
 static void print_error(const struct script_error *e)

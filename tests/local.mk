@@ -301,3 +301,56 @@ tests_check_vnet_SOURCES = tests/check_vnet.c
 tests_check_vnet_CFLAGS = $(TEST_CFLAGS) $(LIBUV_CFLAGS)
 tests_check_vnet_LDADD = src/host/libtvhost.a $(TEST_LIBS)
 
+# The TUI's views without a terminal: widths and the canvas, then the
+# layout and every pane drawn from models built by hand and from real
+# runs of the headless sim.
+TUI_TEST_LIBS = tui/libtvtui.a src/out/libtvout.a $(TEST_LIBS) $(JANSSON_LIBS) $(LIBINTL)
+check_PROGRAMS += tests/check_tui_canvas
+tests_check_tui_canvas_SOURCES = tests/check_tui_canvas.c
+tests_check_tui_canvas_CFLAGS = $(TEST_CFLAGS)
+tests_check_tui_canvas_LDADD = $(TUI_TEST_LIBS)
+check_PROGRAMS += tests/check_tui_view
+tests_check_tui_view_SOURCES = tests/check_tui_view.c $(OUT_FIXTURE)
+tests_check_tui_view_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_check_tui_view_LDADD = tui/libtvtui.a src/daemon/libtvdaemon.a src/out/libtvout.a \
+	$(TUI_TEST_LIBS)
+
+# The TUI's model and explanations (tui/libtvtui.a), fed by a real
+# headless sim, snapshots from the daemon's snap_hosts() and the JSON the
+# daemon sends; tui_fixture builds a 10,000-connection model (also for
+# bench/).  The model test wraps the allocator to fail allocations one by
+# one.
+TUI_FIXTURE = tests/tui_fixture.c tests/tui_fixture.h
+check_PROGRAMS += tests/check_tui_model tests/check_tui_explain
+tests_check_tui_model_SOURCES = tests/check_tui_model.c $(TUI_FIXTURE)
+tests_check_tui_model_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_check_tui_model_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup
+tests_check_tui_model_LDADD = tui/libtvtui.a src/daemon/libtvdaemon.a src/out/libtvout.a \
+	$(TEST_LIBS) $(JANSSON_LIBS) $(LIBINTL)
+tests_check_tui_explain_SOURCES = tests/check_tui_explain.c
+tests_check_tui_explain_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_check_tui_explain_LDADD = tui/libtvtui.a src/daemon/libtvdaemon.a src/out/libtvout.a \
+	$(TEST_LIBS) $(JANSSON_LIBS) $(LIBINTL)
+
+# The TUI's prompt editor; its in-process engine and protocol client on a
+# socketpair, and the step back's replay rebuilding the same world.
+check_PROGRAMS += tests/check_tui_prompt tests/check_tui_engine
+tests_check_tui_prompt_SOURCES = tests/check_tui_prompt.c
+tests_check_tui_prompt_CFLAGS = $(TEST_CFLAGS)
+tests_check_tui_prompt_LDADD = $(TUI_TEST_LIBS)
+tests_check_tui_engine_SOURCES = tests/check_tui_engine.c
+tests_check_tui_engine_CFLAGS = $(TEST_CFLAGS) $(LIBUV_CFLAGS) $(JANSSON_CFLAGS)
+tests_check_tui_engine_LDADD = tui/libtvscreen.a tui/libtvtui.a src/daemon/libtvdaemon.a \
+	src/host/libtvhost.a src/script/libtvscript.a src/out/libtvout.a $(TEST_LIBS) \
+	$(LIBUV_LIBS) $(JANSSON_LIBS) $(LIBINTL) -lm
+
+# The TUI end to end through tmux, each test on a tmux server of its own
+# (SKIP 77 without tmux): the demo's handshake stepped to ESTABLISHED, the
+# close with the last ACK lost, help, resize, Chinese and the language
+# switch, two TUIs on a daemon (one read-only), a lesson played and
+# stepped back, the step back and export in the demo.
+TUI_TESTS = tests/tui/handshake.sh tests/tui/close.sh tests/tui/help.sh \
+	tests/tui/resize.sh tests/tui/zh.sh tests/tui/attach.sh tests/tui/play.sh \
+	tests/tui/back.sh tests/tui/rules.sh
+TESTS += $(TUI_TESTS)
+EXTRA_DIST += $(TUI_TESTS) tests/tui/lib.sh

@@ -138,9 +138,14 @@ struct tm_entry {
 
 /* A flow: one TCP connection seen from both ends, the ladder's subject.
  * Lane 0 is the side that sent the first segment seen (the client for a
- * handshake).  A lane that is not a stack host (the kernel, a raw peer)
- * has no connection (conn 0) but its segments are drawn from what the
- * stack host and the gates saw. */
+ * handshake; for a connection first known from a snapshot, the end listed
+ * first).  Each lane is one connection of its host (lane_conn): when two
+ * connections reuse the same ports one after the other, each gets its own
+ * flow, and a segment goes to its sender's.  A lane that is not a stack
+ * host (the kernel, a raw peer) has no connection (conn 0) but its
+ * segments are drawn from what the stack host and the gates saw; an arrow
+ * to a lane that never reports arrivals (the kernel) counts as arrived as
+ * soon as nothing can stop it any more. */
 struct tm_flow {
 	unsigned key;            /* never 0 */
 	uint32_t host[2];        /* host id of each lane (0: not known) */
@@ -153,6 +158,8 @@ struct tm_flow {
 	size_t n, first, cap;
 	uint64_t forgotten;      /* entries that fell off the ring */
 	uint64_t changes;        /* bumped on every change (views cache) */
+	uint32_t lane_conn[2];   /* each lane's per-host connection id (events'
+				    conn; raw peers have them too), 0 none */
 };
 
 /* One line of the event log: the event itself, formatted when drawn. */
@@ -197,7 +204,10 @@ struct model {
 	bool has_last_rule;
 	struct tv_event last;
 	bool has_last;
-	char narration[512];     /* the latest narration (say), "" none */
+	char narration[512];     /* the latest narration (say), "" none; it
+				    also goes on the ladder as a TM_E_NOTE
+				    entry of every open flow (of the newest
+				    flow when none or more than 8 are open) */
 	uint64_t changes;        /* bumped on every change: redraw needed */
 	uint64_t snapshots;      /* snapshots applied */
 	struct model_priv *priv;
@@ -218,6 +228,9 @@ int model_hosts(struct model *m, const json_t *hosts);
  * state, connection numbers and timers, the held frames; keeps the
  * ladder and the log.  0, or -1 when it is malformed (nothing applied). */
 int model_snapshot(struct model *m, const json_t *snap, uint64_t wall);
+/* The engine said whether this client may change anything (the reply to
+ * "hello ... readonly"). */
+void model_set_readonly(struct model *m, bool readonly);
 /* The clock as the engine reported it ("time", "speed", "paused"). */
 void model_clock(struct model *m, tv_time vt, double speed, bool paused, uint64_t wall);
 /* One event (decoded by evjson or taken off a bus). */
@@ -237,5 +250,14 @@ const struct tm_entry *model_entry(const struct tm_flow *f, size_t i);
 const struct tm_log *model_log(const struct model *m, unsigned i);
 /* A host's name ("#7" for an unknown id), into buf. */
 const char *model_host_name(const struct model *m, uint32_t id, char *buf, size_t size);
+/* The host with that address (0: none), NULL when unknown. */
+const struct tm_host *model_host_by_addr(const struct model *m, uint32_t addr);
+/* The newest flow between a segment's two ends, and its sender's lane
+ * (*lane may be NULL); NULL when none.  For relative numbers: seq - the
+ * sender lane's isn, ack - the other lane's. */
+const struct tm_flow *model_flow_of_seg(const struct model *m, const struct tv_seg_info *s,
+					int *lane);
+/* True when some host's gate holds frames (in or out): STEPPING mode. */
+bool model_holding(const struct model *m);
 
 #endif

@@ -61,9 +61,14 @@ struct view_state {
 	long wall_clock;         /* time(NULL), for the header's clock */
 	int cursor_y, cursor_x;  /* out: where the terminal cursor goes
 				    (-1: hidden) */
+	struct view_cache *cache; /* the views' own (the ladder's row layout,
+				    the log filter's matches); freed by
+				    view_state_fini */
 };
 
 void view_state_init(struct view_state *vs);
+/* Free what the views cached in vs (call once, when done with it). */
+void view_state_fini(struct view_state *vs);
 
 struct layout {
 	bool too_small;
