@@ -550,6 +550,61 @@ START_TEST(test_two_clients_one_drives_one_watches)
 }
 END_TEST
 
+/* A subscriber to a bulk transfer gets what the stream's time budget
+ * allows: routine events (segments, timer arming) are skipped and it is
+ * told how many before its next line; state changes never are. */
+static void body_budget(struct dfx *f)
+{
+	struct tvc *a = cl_open(f), *b = cl_open(f);
+	struct tvc_msg m;
+	long long skipped = 0, notices = 0;
+	bool fin_wait = false, time_wait = false;
+
+	json_decref(cl_ok(b, "subscribe nohistory"));
+	cl_connect_established(a, "c");
+	/* Not waited for here: b must be read meanwhile. */
+	ck_assert_uint_gt(tvc_send(a, "send c 64m of zeros"), 0);
+	ck_assert_uint_gt(tvc_send(a, "close c"), 0);
+	ck_assert_uint_gt(tvc_send(a, "run until c is TIME-WAIT within 600s"), 0);
+	while (!time_wait) {
+		ck_assert_int_eq(tvc_read(b, &m, -1), 0);
+		if (m.kind == TVC_NOTICE && strcmp(str_of(m.obj, "notice"), "skipped") == 0) {
+			ck_assert_int_gt(int_of(m.obj, "events"), 0);
+			skipped += int_of(m.obj, "events");
+			notices++;
+		}
+		if (m.kind == TVC_EVENT && strcmp(str_of(m.obj, "type"), "state") == 0 &&
+		    strcmp(str_of(m.obj, "host"), "A") == 0) {
+			fin_wait |= strcmp(str_of(m.obj, "new"), "FIN-WAIT-1") == 0;
+			time_wait |= strcmp(str_of(m.obj, "new"), "TIME-WAIT") == 0;
+		}
+		tvc_msg_clear(&m);
+	}
+	ck_assert(fin_wait);
+	ck_assert_int_gt(notices, 0);
+	ck_assert_int_gt(skipped, 0);
+	for (int i = 0; i < 3; i++) { /* send, close, run */
+		ck_assert_int_eq(tvc_read(a, &m, -1), 0);
+		ck_assert_int_eq(m.kind, TVC_REPLY);
+		ck_assert(m.ok);
+		tvc_msg_clear(&m);
+	}
+	ck_assert_int_ge(cl_stat(a, "events_skipped"), skipped);
+	ck_assert_int_eq(cl_stat(a, "dropped_slow"), 0);
+	tvc_free(a);
+	tvc_free(b);
+}
+
+START_TEST(test_stream_over_budget_skips_routine_events_never_states)
+{
+	struct dfx f;
+
+	dfx_setup(&f, 0, 0);
+	dfx_run(&f, body_budget);
+	dfx_teardown(&f);
+}
+END_TEST
+
 static void body_new_host(struct dfx *f)
 {
 	struct tvc *w = cl_open(f), *d = cl_open(f);
@@ -1422,6 +1477,7 @@ static Suite *daemon_suite(void)
 	tcase_add_test(srv, test_subscribe_sends_the_ring_first_then_live_events);
 	tcase_add_test(srv, test_ring_keeps_only_the_most_recent_events);
 	tcase_add_test(srv, test_two_clients_one_drives_one_watches);
+	tcase_add_test(srv, test_stream_over_budget_skips_routine_events_never_states);
 	tcase_add_test(srv, test_new_host_announced_to_subscribers);
 	tcase_add_test(srv, test_readonly_client_refused_mutating_commands);
 	tcase_add_test(srv, test_hello_with_unknown_version_refused);

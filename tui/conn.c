@@ -300,6 +300,21 @@ static void conn_hosts(struct conn *c, const json_t *hosts)
 	evjson_add_hosts(c->dec, hosts, host_added, c);
 }
 
+/* "hosts": the set changed; "skipped": events the engine left out. */
+static void conn_notice(struct conn *c, const json_t *o)
+{
+	const char *what = json_string_value(json_object_get(o, "notice"));
+	json_int_t n = json_integer_value(json_object_get(o, "events"));
+
+	if (what != NULL && strcmp(what, "skipped") == 0) {
+		if (c->cfg.model != NULL && n > 0)
+			model_skipped(c->cfg.model, (uint64_t)n);
+		c->changed = true;
+		return;
+	}
+	conn_hosts(c, json_object_get(o, "hosts"));
+}
+
 static void on_hello(struct conn *c, const struct tvc_msg *m)
 {
 	if (!m->ok) {
@@ -391,7 +406,7 @@ static void handle_msg(struct conn *c, const struct tvc_msg *m, uint64_t t0)
 		handle_event(c, m->obj);
 		break;
 	case TVC_NOTICE:
-		conn_hosts(c, json_object_get(m->obj, "hosts"));
+		conn_notice(c, m->obj);
 		break;
 	case TVC_BYE:
 		reason = json_string_value(json_object_get(m->obj, "bye"));

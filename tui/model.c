@@ -1609,3 +1609,9 @@ void model_set_readonly(struct model *m, bool readonly)
 		m->changes++;
 	}
 }
+
+void model_skipped(struct model *m, uint64_t n)
+{
+	m->skipped += n;
+	m->changes++;
+}

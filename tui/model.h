@@ -196,6 +196,8 @@ struct model {
 	struct tm_log *log;
 	unsigned log_n, log_first;
 	uint64_t events;         /* events seen */
+	uint64_t skipped;        /* events the engine did not send (its stream
+				    was over budget: "skipped" notices) */
 	uint64_t segments, drops, rexmits, held_total;
 	/* The last event that a rule explains (state change, drop, challenge
 	 * ACK, cwnd change) and the last event of any kind, for the
@@ -233,6 +235,8 @@ int model_snapshot(struct model *m, const json_t *snap, uint64_t wall);
 void model_set_readonly(struct model *m, bool readonly);
 /* The clock as the engine reported it ("time", "speed", "paused"). */
 void model_clock(struct model *m, tv_time vt, double speed, bool paused, uint64_t wall);
+/* The engine skipped n events of the stream ({"notice":"skipped"}). */
+void model_skipped(struct model *m, uint64_t n);
 /* One event (decoded by evjson or taken off a bus). */
 void model_event(struct model *m, const struct tv_event *ev);
 

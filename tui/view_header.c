@@ -97,6 +97,10 @@ static void piece_counters(struct pieces *ps, const struct model *m)
 	piece_add(ps, 5, m->drops ? TS_DROPPED : TS_NORMAL, 0, _("drops %" PRIu64), m->drops);
 	piece_add(ps, 6, m->rexmits ? TS_ALERT : TS_NORMAL, 0, _("rexmits %" PRIu64),
 		  m->rexmits);
+	/* TRANSLATORS: events the engine did not send us (its stream was
+	 * over its time budget: a bulk transfer). */
+	if (m->skipped > 0)
+		piece_add(ps, 7, TS_DIM, 0, _("skipped %" PRIu64), m->skipped);
 }
 
 static void pieces_build(struct vctx *x, struct pieces *ps)

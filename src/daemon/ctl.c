@@ -200,10 +200,29 @@ static void host_named(void *ctx, const struct evjson_host *h)
 	text_add_host(f->text, h->id, h->name, h->addr);
 }
 
+/* A "skipped" notice: the daemon left events out (its stream was over
+ * its time budget); say so where the events go.  True if it was one. */
+static bool follow_skipped(struct follow *f, const json_t *o)
+{
+	const char *what = json_string_value(json_object_get(o, "notice"));
+
+	if (what == NULL || strcmp(what, "skipped") != 0)
+		return false;
+	if (f->o->json)
+		print_json(o, false);
+	else
+		printf(_("# %lld events skipped: the stack made them faster than the stream may send\n"),
+		       (long long)json_integer_value(json_object_get(o, "events")));
+	fflush(stdout);
+	return true;
+}
+
 static void follow_msg(struct follow *f, const struct tvc_msg *m)
 {
 	struct tv_event ev;
 
+	if (m->kind == TVC_NOTICE && follow_skipped(f, m->obj))
+		return;
 	if (m->kind == TVC_NOTICE)
 		evjson_add_hosts(f->dec, json_object_get(m->obj, "hosts"), host_named, f);
 	if (m->kind != TVC_EVENT)

@@ -27,6 +27,13 @@
  *        documents the schema), only to subscribed clients;
  *   {"notice":"hosts","hosts":[...]}
  *        the set of hosts changed (sent to subscribers);
+ *   {"notice":"skipped","events":N}
+ *        N events were left out of the stream before the next line:
+ *        formatting them would have taken more than the stream's share
+ *        of the time (a bulk transfer).  State changes, drops, gate
+ *        actions, retransmissions, timer expiries and notes are never
+ *        left out; segments, timer arming, socket events and the like
+ *        may be;
  *   {"bye":"reason","message":"..."}
  *        the server is closing this connection (line too long, output
  *        backlog too large, shutting down, permission denied...).

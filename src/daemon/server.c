@@ -83,6 +83,7 @@ struct client {
 	struct ticket *ticket;     /* the waiting command, if any */
 	bool readonly, subscribed;
 	unsigned mask;             /* event types subscribed to (1 << type) */
+	uint64_t skipped;          /* events not sent: over the stream's budget */
 	bool reading, eof, throttled;
 	bool blocked;              /* the socket said EAGAIN: wait for a flush */
 	bool quit;                 /* close once the output is written */
@@ -115,6 +116,8 @@ struct server {
 	unsigned neps, eps_cap;
 	struct ticket *grave;
 	struct server_stats st;
+	uint64_t budget_t0;        /* uv_hrtime() when the budget window began */
+	uint64_t budget_spent;     /* ns spent formatting events in it */
 };
 
 static void client_process(struct client *c);
@@ -443,9 +446,52 @@ static void ring_push(struct server *s, const struct tv_event *ev)
 	s->ring_lost++;
 }
 
+/* Events that always go out: few, and what a person steps through. */
+static bool event_essential(enum tv_event_type t)
+{
+	return t == TV_EV_STATE || t == TV_EV_NOTE || t == TV_EV_GATE || t == TV_EV_DROP ||
+	       t == TV_EV_RETRANSMIT || t == TV_EV_TIMER_FIRE;
+}
+
+/* Formatting events costs far more than making them (a JSON line is
+ * microseconds, a segment's work a fraction of one), so a subscriber to
+ * a bulk transfer would slow the stack many times over.  The stream gets
+ * SERVER_STREAM_SHARE of the wall time (over windows of 100 ms); past
+ * that, routine events (segments, timer arming, cwnd...) are skipped and
+ * each subscriber is told how many before its next line. */
+#define SERVER_STREAM_SHARE 0.05
+#define SERVER_STREAM_WINDOW_NS 100000000ull
+#define SERVER_STREAM_ALLOWANCE_NS 2000000ull
+
+static bool stream_over_budget(struct server *s, uint64_t now)
+{
+	uint64_t elapsed = now - s->budget_t0;
+
+	if (elapsed > SERVER_STREAM_WINDOW_NS) {
+		s->budget_t0 = now;
+		s->budget_spent = 0;
+		return false;
+	}
+	return s->budget_spent >
+	       SERVER_STREAM_ALLOWANCE_NS + (uint64_t)((double)elapsed * SERVER_STREAM_SHARE);
+}
+
+/* Tell c how many events it missed, once it gets lines again. */
+static void client_skipped_notice(struct client *c)
+{
+	char line[96];
+	int n = snprintf(line, sizeof(line), "{\"notice\":\"skipped\",\"events\":%llu}",
+			 (unsigned long long)c->skipped);
+
+	if (client_append(c, line, (size_t)n, false) == 0)
+		c->skipped = 0;
+}
+
 static void server_sink(void *ctx, const struct tv_event *ev)
 {
 	struct server *s = ctx;
+	bool skip;
+	uint64_t t0;
 	char *line;
 
 	s->st.events++;
@@ -453,17 +499,28 @@ static void server_sink(void *ctx, const struct tv_event *ev)
 	ring_push(s, ev);
 	if (s->st.subscribers == 0)
 		return;
+	t0 = uv_hrtime();
+	skip = !event_essential(ev->type) && stream_over_budget(s, t0);
 	line = NULL;
 	for (struct client *c = s->clients; c != NULL; c = c->next) {
 		if (!c->subscribed || c->closing || !(c->mask & (1u << ev->type)))
 			continue;
+		if (skip) {
+			c->skipped++;
+			s->st.events_skipped++;
+			continue;
+		}
 		/* Formatted once, for the first subscriber that wants it. */
 		if (line == NULL && (line = jsonl_format(s->json, ev)) == NULL)
-			return;
+			break;
+		if (c->skipped > 0)
+			client_skipped_notice(c);
 		if (client_append(c, line, strlen(line), false) == 0)
 			s->st.event_lines++;
 	}
 	free(line);
+	if (!skip)
+		s->budget_spent += uv_hrtime() - t0;
 }
 
 /* ---- control requests ---- */

@@ -120,6 +120,8 @@ struct server_stats {
 	uint64_t dropped_errors;   /* clients closed: errors_max bad lines */
 	uint64_t events;           /* events seen on the bus */
 	uint64_t event_lines;      /* event lines queued to subscribers */
+	uint64_t events_skipped;   /* event lines not sent: over the stream's
+				      budget (counted once per subscriber) */
 	unsigned clients;          /* connected now */
 	unsigned subscribers;      /* of which subscribed */
 };

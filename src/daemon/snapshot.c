@@ -391,7 +391,7 @@ json_t *snap_hosts(const struct sim *sim, tv_time now)
 
 json_t *snap_stats(const struct server_stats *st)
 {
-	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:i}",
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:i}",
 			 "accepted", jx_u64(st->accepted), "refused_peer", jx_u64(st->refused_peer),
 			 "refused_full", jx_u64(st->refused_full), "requests", jx_u64(st->requests),
 			 "bad_requests", jx_u64(st->bad_requests), "refused_readonly",
@@ -399,5 +399,5 @@ json_t *snap_stats(const struct server_stats *st)
 			 "half_lines", jx_u64(st->half_lines), "dropped_slow",
 			 jx_u64(st->dropped_slow), "dropped_errors", jx_u64(st->dropped_errors),
 			 "events", jx_u64(st->events), "event_lines", jx_u64(st->event_lines),
-			 "clients", (int)st->clients, "subscribers", (int)st->subscribers);
+			 "events_skipped", jx_u64(st->events_skipped), "clients", (int)st->clients, "subscribers", (int)st->subscribers);
 }
