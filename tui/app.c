@@ -205,6 +205,8 @@ static void on_tick(uv_timer_t *t)
 {
 	struct app *a = t->data;
 
+	if (screen_check_size(a->scr))
+		a->dirty = true;
 	if (a->dirty || a->m->changes != a->drawn_changes || app_moving(a) ||
 	    (long)time(NULL) != a->drawn_second)
 		app_draw(a);

@@ -295,6 +295,17 @@ void screen_resized(struct screen *s)
 	shadow_alloc(s);
 }
 
+bool screen_check_size(struct screen *s)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0 || ws.ws_row == 0 || ws.ws_col == 0 ||
+	    (ws.ws_row == s->h && ws.ws_col == s->w))
+		return false;
+	screen_resized(s);
+	return true;
+}
+
 void screen_invalidate(struct screen *s)
 {
 	size_t n = (size_t)s->w * (size_t)s->h;

@@ -43,6 +43,11 @@ void screen_size(const struct screen *s, int *w, int *h);
 /* After SIGWINCH: learn the terminal's new size; the next frame is drawn
  * in full. */
 void screen_resized(struct screen *s);
+/* Ask the terminal its size; if it is not what was drawn for, resize as
+ * screen_resized does and return true.  A resize whose signal was caught
+ * before ours was installed (curses keeps it for the next key) is found
+ * this way. */
+bool screen_check_size(struct screen *s);
 /* The next frame is drawn in full (Ctrl-L). */
 void screen_invalidate(struct screen *s);
 

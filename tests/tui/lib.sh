@@ -24,8 +24,11 @@ tsock=tcpviz-test-$$
 pids=
 TRIES=${TUI_TEST_TRIES:-2000}
 
+# The status line is off from the server's start: turning it off after a
+# session began would resize the pane under a TUI still starting up.
+printf 'set -g status off\n' >"$tmp/tmux.conf"
 T() {
-	tmux -L "$tsock" -f /dev/null "$@"
+	tmux -L "$tsock" -f "$tmp/tmux.conf" "$@"
 }
 
 cleanup() {
