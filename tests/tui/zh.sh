@@ -40,7 +40,8 @@ cjk() {
 }
 
 start zh $lang TCPVIZ_LOCALEDIR="$tmp/locale" --
-wait_for zh ' t=[0-9.]+s ' "the first screen"
+# The clock in the header (its unit is translated: "s", "秒").
+wait_for zh ' t=[0-9]+[.][0-9]+' "the first screen"
 i=0
 until cjk zh; do
 	i=$((i + 1))
