@@ -13,7 +13,7 @@ tui_libtvtui_a_SOURCES += tui/view.c tui/view.h tui/view_internal.h tui/view_uti
 	tui/view_header.c tui/view_conns.c tui/view_ladder.c tui/view_ladder.h \
 	tui/view_ladder_draw.c tui/view_diagram.c tui/view_queue.c tui/view_explain.c \
 	tui/view_log.c tui/view_help.c
-tui_libtvtui_a_SOURCES += tui/model.c tui/model_json.c tui/model_map.c tui/model_int.h \
+tui_libtvtui_a_SOURCES += tui/model.c tui/model.h tui/model_json.c tui/model_map.c tui/model_int.h \
 	tui/explain.c tui/explain.h tui/explain_text.c tui/explain_int.h
 
 # The prompt's line editor needs no terminal either (tests/check_tui_prompt).
