@@ -351,6 +351,6 @@ tests_check_tui_engine_LDADD = tui/libtvscreen.a tui/libtvtui.a src/daemon/libtv
 # stepped back, the step back and export in the demo.
 TUI_TESTS = tests/tui/handshake.sh tests/tui/close.sh tests/tui/help.sh \
 	tests/tui/resize.sh tests/tui/zh.sh tests/tui/attach.sh tests/tui/play.sh \
-	tests/tui/back.sh tests/tui/rules.sh
+	tests/tui/back.sh tests/tui/rules.sh tests/tui/tap.sh
 TESTS += $(TUI_TESTS)
 EXTRA_DIST += $(TUI_TESTS) tests/tui/lib.sh
