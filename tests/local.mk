@@ -291,7 +291,7 @@ tests_check_rt_LDADD = src/host/libtvhost.a src/script/libtvscript.a src/out/lib
 NETNS_TESTS = tests/netns/ping.sh tests/netns/echo.sh tests/netns/http.sh \
 	tests/netns/daytime.sh tests/netns/client.sh \
 	tests/netns/shutdown.sh tests/netns/impair.sh tests/netns/bulk.sh \
-	tests/netns/gate.sh tests/netns/daemon.sh
+	tests/netns/gate.sh tests/netns/daemon.sh tests/netns/user.sh
 TESTS += $(NETNS_TESTS)
 EXTRA_DIST += $(NETNS_TESTS) tests/netns/lib.sh
 

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -71,14 +72,35 @@ static bool name_ok(const char *name)
 	return true;
 }
 
+/* /dev/net/tun without read and write for others: then even a device
+ * made for the user cannot be opened. */
+static bool tun_node_closed(unsigned *mode)
+{
+	struct stat st;
+
+	if (stat("/dev/net/tun", &st) != 0)
+		return false;
+	*mode = (unsigned)(st.st_mode & 07777);
+	return (st.st_mode & 0006) != 0006;
+}
+
 static int tun_open_failed(const char *name, int e, char *msg, size_t size)
 {
+	unsigned mode = 0;
+
 	if (e == ENOENT || e == ENODEV || e == ENXIO)
 		return say(msg, size, TV_ENOENT,
 			   _("cannot open /dev/net/tun: %s. The TUN/TAP driver is missing: load it "
 			     "(modprobe tun), or in a container give it the device "
 			     "(docker run --device /dev/net/tun --cap-add NET_ADMIN)."),
 			   strerror(e));
+	if ((e == EACCES || e == EPERM) && tun_node_closed(&mode))
+		return say(msg, size, TV_EINVAL,
+			   _("cannot open /dev/net/tun: %s. It is closed to other users here (mode "
+			     "%04o; the usual mode is 0666, the kernel checks the rest): run as root, "
+			     "or have an administrator run 'chmod 0666 /dev/net/tun' and create the "
+			     "device for you once: sudo ip tuntap add %s mode tap user %s"),
+			   strerror(e), mode, name, user_name());
 	if (e == EACCES || e == EPERM)
 		return say(msg, size, TV_EINVAL,
 			   _("cannot open /dev/net/tun: %s. Run as root, or have an administrator "
