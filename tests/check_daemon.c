@@ -1062,7 +1062,7 @@ static void body_slow_reader(struct dfx *f)
 	tvc_msg_clear(&m);
 	ck_assert_uint_gt(k.events, 0);
 	ck_assert_int_eq(cl_stat(good, "dropped_slow"), 1);
-	ck_assert_int_gt(cl_stat(good, "event_lines"), 1000);
+	ck_assert_int_gt(cl_stat(good, "event_lines"), 100);
 	/* The stack went on after the drop, and good still follows it. */
 	before = k.events;
 	ck_assert_int_eq(tvc_call(good, "close c", &m, count_events, &k, -1), 0);
@@ -1082,9 +1082,11 @@ START_TEST(test_client_that_stops_reading_dropped_stack_goes_on)
 {
 	struct dfx f;
 
-	/* 1 MiB: the good client has slack for a busy machine; the slow
-	 * one gets several times that. */
-	dfx_setup(&f, 1024 * 1024, 0);
+	/* 128 KiB: the good client (states and socket events, read as they
+	 * come) has slack for a busy machine; the slow one gets many times
+	 * that, even with the stream on its time budget (a sanitizer build
+	 * formats fewer lines in it). */
+	dfx_setup(&f, 128 * 1024, 0);
 	dfx_run(&f, body_slow_reader);
 	dfx_teardown(&f);
 }
