@@ -138,6 +138,28 @@ step() {
 		fi
 		sleep 0.05
 	done
+	settle "$1"
+}
+
+# settle NAME: wait until the event count stops growing for a few polls,
+# so the whole burst a key caused is on the screen (a state change can
+# come a frame after the first of its events) before the next decision.
+settle() {
+	last=$(events "$1")
+	same=0
+	i=0
+	while [ "$same" -lt 4 ]; do
+		sleep 0.05
+		now=$(events "$1")
+		if [ "$now" = "$last" ]; then
+			same=$((same + 1))
+		else
+			same=0
+			last=$now
+		fi
+		i=$((i + 1))
+		[ $i -le "$TRIES" ] || fail "the screen never settled"
+	done
 }
 
 # finish NAME: q quits with status 0 and nothing on stderr from the
