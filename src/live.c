@@ -224,7 +224,7 @@ void live_endpoints(struct live *l, void (*fn)(void *ctx, uint32_t id, const cha
 {
 	const struct host *h = l->info.host;
 
-	fn(ctx, l->info.port_id, "kernel", l->info.host_addr);
+	fn(ctx, l->info.port_id, l->info.kernel_name, l->info.host_addr);
 	if (h != NULL)
 		fn(ctx, h->id, h->cfg.name, h->cfg.addr);
 }

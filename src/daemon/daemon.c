@@ -311,18 +311,14 @@ static int setup_tap(struct daemon *d, const struct dopts *o)
 	return 0;
 }
 
-/* The TAP devices' kernel sides appear in wire events: name them. */
+/* The verbose transcript names the TAP devices' kernel sides as the
+ * server does. */
 static void name_taps(struct daemon *d)
 {
 	struct rt_tap_info info;
-	char name[32];
 
-	for (unsigned i = 0; rt_tap_info(d->rt, i, &info); i++) {
-		snprintf(name, sizeof(name), i == 0 ? "kernel" : "kernel%u", i + 1);
-		server_add_endpoint(d->srv, info.port_id, name, info.host_addr);
-		if (d->text != NULL)
-			text_add_host(d->text, info.port_id, name, info.host_addr);
-	}
+	for (unsigned i = 0; d->text != NULL && rt_tap_info(d->rt, i, &info); i++)
+		text_add_host(d->text, info.port_id, info.kernel_name, info.host_addr);
 }
 
 /* ---- running ---- */

@@ -1337,6 +1337,15 @@ static int server_listen(struct server *s, char *msg, size_t size)
 	return 0;
 }
 
+/* The TAP devices' kernel sides appear in wire events: name them. */
+static void endpoints_add_taps(struct server *s)
+{
+	struct rt_tap_info info;
+
+	for (unsigned i = 0; rt_tap_info(s->rt, i, &info); i++)
+		server_add_endpoint(s, info.port_id, info.kernel_name, info.host_addr);
+}
+
 static int server_init(struct server *s, const struct server_config *cfg, char *msg, size_t size)
 {
 	s->cfg = *cfg;
@@ -1366,6 +1375,7 @@ static int server_init(struct server *s, const struct server_config *cfg, char *
 	s->open_handles++;
 	uv_unref((uv_handle_t *)&s->prep);
 	endpoints_scan(s);
+	endpoints_add_taps(s);
 	if (tv_bus_add(sim_bus(s->sim), server_sink, s) != 0) {
 		snprintf(msg, size, "%s", _("out of memory"));
 		return -1;

@@ -139,9 +139,11 @@ void server_shutdown(struct server *s);
 /* Shut down if not yet done, let the loop finish closing, free. */
 void server_free(struct server *s);
 
-/* Name an endpoint that is not a sim host (a raw peer, a TAP device's
- * kernel side) in events and in the "hosts" lists; sim hosts are found by
- * themselves.  Subscribers get a "hosts" notice when the list grows. */
+/* Name an endpoint that is not a sim host (a raw peer) in events and in
+ * the "hosts" lists; sim hosts are found by themselves, and so are the
+ * kernel sides of the runtime's TAP devices (rt_tap_info's kernel_name)
+ * when the server starts.  Subscribers get a "hosts" notice when the list
+ * grows. */
 void server_add_endpoint(struct server *s, uint32_t id, const char *name, uint32_t addr);
 
 /* Serve a client on fd, an already connected stream socket (one end of a

@@ -687,6 +687,7 @@ bool rt_tap_info(const struct rt *rt, unsigned i, struct rt_tap_info *out)
 	out->port_id = t->port_id;
 	out->host = t->host;
 	out->offload = t->vnet;
+	snprintf(out->kernel_name, sizeof(out->kernel_name), i == 0 ? "kernel" : "kernel%u", i + 1);
 	return true;
 }
 

@@ -155,6 +155,8 @@ struct rt_tap_info {
 	uint32_t port_id;          /* its id on the wire (in wire events) */
 	struct host *host;         /* the stack host made for it, or NULL */
 	bool offload;              /* IFF_VNET_HDR: checksum and TSO offloads */
+	char kernel_name[16];      /* what views call its kernel side: "kernel",
+				      "kernel2"... */
 };
 
 struct rt_tap_stats {

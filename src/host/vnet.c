@@ -150,13 +150,15 @@ static int split_tcp4(uint8_t *f, size_t len, uint16_t gso, vnet_emit_fn emit, v
 		return -1;
 	plen = o.end - o.payload;
 	memcpy(hdr, f, o.payload);
-	for (size_t off = 0; off < plen || (plen == 0 && k == 0); off += gso, k++) {
+	/* At least one segment, even a super-frame with no payload. */
+	for (size_t off = 0;; off += gso, k++) {
 		size_t seg = plen - off < gso ? plen - off : gso;
 		uint8_t *p = f + off;     /* headers end where this payload starts */
 		cut_one(p, hdr, &o, off, seg, k, off + seg >= plen);
 		emit(ctx, p, o.payload + seg);
+		if (off + seg >= plen)
+			return (int)k + 1;
 	}
-	return (int)k;
 }
 
 int vnet_rx(uint8_t *buf, size_t len, vnet_emit_fn emit, void *ctx)
@@ -245,16 +247,12 @@ int vnet_tx_flush(struct vnet_tx *tx, vnet_write_fn write, void *ctx)
 	return lost;
 }
 
-/* Same flow, same acknowledgement and window, same options: everything
- * in the headers but the sequence number, PSH, lengths and checksums. */
-static bool tx_alike(const struct vnet_tx *tx, const uint8_t *f, const struct l34 *o)
+/* The same flow with the same options: Ethernet header, addresses, ports
+ * and TCP options (the caller has checked that the header lengths agree). */
+static bool tx_same_flow(const uint8_t *p, const uint8_t *f, const struct l34 *o)
 {
-	const uint8_t *p = tx->buf + VNET_HDR_LEN;
-
-	return o->l4 == tx->l4 && o->payload == tx->payload && memcmp(p, f, 14) == 0 &&
-	       memcmp(p + 26, f + 26, 8) == 0 && memcmp(p + o->l4, f + o->l4, 4) == 0 &&
-	       memcmp(p + o->l4 + 8, f + o->l4 + 8, 5) == 0 &&
-	       memcmp(p + o->l4 + 14, f + o->l4 + 14, 2) == 0 &&
+	return memcmp(p, f, 14) == 0 && memcmp(p + 26, f + 26, 8) == 0 &&
+	       memcmp(p + o->l4, f + o->l4, 4) == 0 &&
 	       memcmp(p + o->l4 + 20, f + o->l4 + 20, o->payload - o->l4 - 20) == 0;
 }
 
@@ -272,19 +270,22 @@ static bool tx_merge(struct vnet_tx *tx, const uint8_t *f, const struct l34 *o)
 
 	if (tx->len == 0 || tx->closed || o->l4 != tx->l4 || o->payload != tx->payload)
 		return false;
+	if (!tx_same_flow(p, f, o))
+		return false;
 	if (tx->pure_ack) {
 		/* A newer bare ACK of the same flow says all the older did. */
-		if (plen != 0 || fl != TH_ACK || memcmp(p, f, 14) != 0 ||
-		    memcmp(p + 26, f + 26, 8) != 0 || memcmp(p + o->l4, f + o->l4, 8) != 0 ||
-		    !seq_after(get32(f + o->l4 + 8), get32(p + o->l4 + 8)) ||
-		    memcmp(p + o->l4 + 20, f + o->l4 + 20, o->payload - o->l4 - 20) != 0)
+		if (plen != 0 || fl != TH_ACK || get32(f + o->l4 + 4) != get32(p + o->l4 + 4) ||
+		    !seq_after(get32(f + o->l4 + 8), get32(p + o->l4 + 8)))
 			return false;
 		memcpy(p, f, o->end);
 		tx->len = VNET_HDR_LEN + o->end;
 		tx->st.acks_skipped++;
 		return true;
 	}
-	if (plen == 0 || plen > tx->gso || (fl & ~TH_PSH) != TH_ACK || !tx_alike(tx, f, o) ||
+	/* Everything else alike: acknowledgement, header length, window. */
+	if (plen == 0 || plen > tx->gso || (fl & ~TH_PSH) != TH_ACK ||
+	    memcmp(p + o->l4 + 8, f + o->l4 + 8, 5) != 0 ||
+	    memcmp(p + o->l4 + 14, f + o->l4 + 14, 2) != 0 ||
 	    get32(f + o->l4 + 4) != tx->next_seq || tx->len + plen > VNET_BUF)
 		return false;
 	memcpy(tx->buf + tx->len, f + o->payload, plen);
@@ -302,8 +303,8 @@ static bool tx_start(struct vnet_tx *tx, const uint8_t *f, size_t len, const str
 	size_t plen = o->end - o->payload;
 	uint8_t fl = f[o->l4 + 13];
 
-	if (o->end != len || o->l4 != 14 + 20 || (plen > 0 && fl != TH_ACK) ||
-	    (plen == 0 && fl != TH_ACK) || plen > 0xffff)
+	/* Only plain ACK segments (data or not) can have followers. */
+	if (o->end != len || o->l4 != 14 + 20 || fl != TH_ACK || plen > 0xffff)
 		return false;
 	memcpy(tx->buf + VNET_HDR_LEN, f, len);
 	tx->len = VNET_HDR_LEN + len;

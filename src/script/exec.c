@@ -1004,8 +1004,6 @@ static struct sx_send *send_new(const struct script_cmd *cmd)
 		return NULL;
 	s->left = cmd->n;
 	s->pattern = cmd->pattern;
-	if (!cmd->has_n && cmd->pattern == SCRIPT_PAT_TEXT)
-		s->pattern = SCRIPT_PAT_TEXT;
 	if (s->pattern == SCRIPT_PAT_TEXT) {
 		s->text_len = cmd->text_len;
 		if (s->text_len == 0 || (s->text = malloc(s->text_len)) == NULL) {
