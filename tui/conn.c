@@ -535,11 +535,6 @@ bool conn_open(const struct conn *c)
 	return c != NULL && c->open;
 }
 
-unsigned conn_pending(const struct conn *c)
-{
-	return c ? (unsigned)c->npend : 0;
-}
-
 const struct conn_stats *conn_stats(const struct conn *c)
 {
 	return &c->st;

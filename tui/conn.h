@@ -87,8 +87,6 @@ unsigned long conn_send(struct conn *c, const char *line, conn_reply_fn fn, void
 /* Ask for a snapshot soon (after a command), within the rate limit. */
 void conn_want_snapshot(struct conn *c);
 bool conn_open(const struct conn *c);
-/* Requests sent and not answered yet. */
-unsigned conn_pending(const struct conn *c);
 const struct conn_stats *conn_stats(const struct conn *c);
 
 /* A monotonic clock in microseconds (the model's "wall"). */

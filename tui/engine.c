@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "core/apps.h"
+#include "core/ipv4.h"
 #include "daemon/server.h"
 #include "host/rt.h"
 #include "i18n.h"
@@ -64,16 +65,6 @@ struct engine {
 
 /* ---- frames ---- */
 
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint16_t be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
 /* The addresses and ports of an Ethernet/IPv4/TCP frame; false if it is
  * not one. */
 static bool frame_tcp(const uint8_t *f, size_t len, uint32_t *sa, uint16_t *sp, uint32_t *da,
@@ -81,15 +72,15 @@ static bool frame_tcp(const uint8_t *f, size_t len, uint32_t *sa, uint16_t *sp, 
 {
 	size_t ihl;
 
-	if (len < 14 + 20 || be16(f + 12) != 0x0800 || (f[14] >> 4) != 4 || f[23] != 6)
+	if (len < 14 + 20 || tv_get_be16(f + 12) != 0x0800 || (f[14] >> 4) != 4 || f[23] != 6)
 		return false;
 	ihl = (size_t)(f[14] & 0x0f) * 4;
 	if (ihl < 20 || len < 14 + ihl + 4)
 		return false;
-	*sa = be32(f + 26);
-	*da = be32(f + 30);
-	*sp = be16(f + 14 + ihl);
-	*dp = be16(f + 16 + ihl);
+	*sa = tv_get_be32(f + 26);
+	*da = tv_get_be32(f + 30);
+	*sp = tv_get_be16(f + 14 + ihl);
+	*dp = tv_get_be16(f + 16 + ihl);
 	return true;
 }
 
@@ -191,14 +182,16 @@ bool engine_wait_started(struct engine *e, tv_time *start)
 
 /* ---- setting up ---- */
 
-/* Run one line of the command language as the engine's own. */
-static int engine_line(struct engine *e, const char *line, char *msg, size_t size)
+/* Parse and run one line of the command language as the engine's own:
+ * 0, -1 when it does not parse, -2 when it fails (the error in msg). */
+static int engine_exec(struct engine *e, const char *file, unsigned lineno, const char *line,
+		       char *msg, size_t size)
 {
 	struct script_cmd cmd;
 	struct script_error err;
 	struct script_result res;
 
-	if (script_parse_line("setup", 1, line, strlen(line), &cmd, &err) != 0) {
+	if (script_parse_line(file, lineno, line, strlen(line), &cmd, &err) != 0) {
 		script_error_format(&err, msg, size);
 		return -1;
 	}
@@ -206,7 +199,7 @@ static int engine_line(struct engine *e, const char *line, char *msg, size_t siz
 	script_cmd_free(&cmd);
 	if (res.status != SCRIPT_OK) {
 		script_error_format(&res.err, msg, size);
-		return -1;
+		return -2;
 	}
 	return 0;
 }
@@ -219,7 +212,7 @@ static int setup_demo(struct engine *e, char *msg, size_t size)
 	};
 
 	for (size_t i = 0; i < TV_ARRAY_LEN(lines); i++)
-		if (engine_line(e, lines[i], msg, size) != 0)
+		if (engine_exec(e, "setup", 1, lines[i], msg, size) != 0)
 			return -1;
 	return 0;
 }
@@ -236,18 +229,6 @@ static int setup_tap(struct engine *e, char *msg, size_t size)
 		return -1;
 	snprintf(e->link, sizeof(e->link), "%s", o->tap);
 	return 0;
-}
-
-/* The TAP devices' kernel sides appear in wire events: name them. */
-static void name_taps(struct engine *e)
-{
-	struct rt_tap_info info;
-	char name[32];
-
-	for (unsigned i = 0; rt_tap_info(e->rt, i, &info); i++) {
-		snprintf(name, sizeof(name), i == 0 ? "kernel" : "kernel%u", i + 1);
-		server_add_endpoint(e->srv, info.port_id, name, info.host_addr);
-	}
 }
 
 static void on_endpoint(void *ctx, uint32_t id, const char *name, uint32_t addr)
@@ -299,10 +280,9 @@ static int engine_serve(struct engine *e, char *msg, size_t size)
 	cfg.out_max = CLIENT_OUT_MAX;
 	cfg.log = e->o.log;
 	cfg.log_ctx = e->o.log_ctx;
-	if ((e->srv = server_new(e->rt, e->sc, &cfg, msg, size)) == NULL)
-		return -1;
-	name_taps(e);
-	return 0;
+	/* server_new names the TAP devices' kernel sides itself. */
+	e->srv = server_new(e->rt, e->sc, &cfg, msg, size);
+	return e->srv != NULL ? 0 : -1;
 }
 
 struct engine *engine_new(const struct engine_opts *o, char *msg, size_t size)
@@ -408,26 +388,19 @@ bool engine_stopping(const struct engine *e)
 static int replay_one(struct engine *e, const struct engine_rec *r, size_t i, char *msg,
 		      size_t size)
 {
-	struct script_cmd cmd;
-	struct script_error err;
-	struct script_result res;
 	char where[SCRIPT_FILE_MAX + SCRIPT_MSG_MAX + 32];
+	int rc;
 
 	rt_jump(e->rt, r->start);
 	if (r->line == NULL)
 		return rt_jump(e->rt, r->end);
-	if (script_parse_line("replay", (unsigned)i + 1, r->line, strlen(r->line), &cmd, &err) != 0) {
-		script_error_format(&err, where, sizeof(where));
+	rc = engine_exec(e, "replay", (unsigned)i + 1, r->line, where, sizeof(where));
+	if (rc == -1)
 		snprintf(msg, size, _("step back: %s"), where);
-		return -1;
-	}
-	rt_exec(e->rt, e->sc, &cmd, &res);
-	script_cmd_free(&cmd);
-	if (res.status == SCRIPT_OK)
-		return 0;
-	script_error_format(&res.err, where, sizeof(where));
-	snprintf(msg, size, _("step back: '%s' did not run the same way again: %s"), r->line, where);
-	return -1;
+	else if (rc != 0)
+		snprintf(msg, size, _("step back: '%s' did not run the same way again: %s"),
+			 r->line, where);
+	return rc == 0 ? 0 : -1;
 }
 
 int engine_replay(struct engine *e, const struct engine_rec *recs, size_t n, tv_time to,

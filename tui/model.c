@@ -936,15 +936,15 @@ static unsigned on_seg_in(struct model *m, const struct tv_event *ev)
 	}
 	if (f == NULL)
 		return 0;
-	if ((l = tm_flow_lane(f, s->daddr, s->dport)) >= 0)
-		f->host[l] = ev->host;
 	if ((s->flags & TV_TH_SYN) && (l = tm_flow_lane(f, s->saddr, s->sport)) >= 0)
 		tm_flow_learn_isn(f, l, s->seq);
-	/* The receiver's numbers are its TCB's: only if that TCB is this
-	 * flow's (an old SYN,ACK reaching a new connection is not). */
-	if ((l = tm_flow_lane(f, s->daddr, s->dport)) >= 0 && ev->conn != 0 &&
-	    f->lane_conn[l] == ev->conn)
-		learn_from_seg(f, s, false);
+	if ((l = tm_flow_lane(f, s->daddr, s->dport)) >= 0) {
+		f->host[l] = ev->host;
+		/* The receiver's numbers are its TCB's: only if that TCB is
+		 * this flow's (an old SYN,ACK reaching a new connection is not). */
+		if (ev->conn != 0 && f->lane_conn[l] == ev->conn)
+			learn_from_seg(f, s, false);
+	}
 	p->in_valid = true;
 	p->in_host = ev->host;
 	p->in_time = ev->time;
@@ -1066,7 +1066,6 @@ static void gate_released(struct model *m, const struct tv_event *ev)
 	uint32_t node = frame_node(m, ev->u.gate.frame);
 	struct tm_flow *f;
 	struct tm_entry *e;
-	uint64_t serial;
 
 	if ((e = node_entry(m, node, &f)) != NULL) {
 		tm_map_del(&m->priv->frame_ix, ev->u.gate.frame);
@@ -1076,7 +1075,7 @@ static void gate_released(struct model *m, const struct tv_event *ev)
 		if (addr_silent(m, s->daddr))
 			quiet_push(m, f->key, tm_pend_at(&m->priv->pend, node)->serial, ev->time);
 	} else if (pend_match(m, s, TM_FLIGHT) == 0 && (f = flow_for_seg(m, s)) != NULL) {
-		arrow_add(m, f, s, ev->time, TM_FLIGHT, false, &serial);
+		arrow_add(m, f, s, ev->time, TM_FLIGHT, false, NULL);
 	}
 }
 
@@ -1315,7 +1314,7 @@ static unsigned on_note(struct model *m, const struct tv_event *ev)
 /* ---- the log ---- */
 
 /* Copy at most size - 1 bytes of UTF-8, never ending inside a character. */
-static void utf8_copy(char *dst, size_t size, const char *src, size_t max)
+void tm_utf8_copy(char *dst, size_t size, const char *src, size_t max)
 {
 	size_t n = strnlen(src, max);
 
@@ -1343,7 +1342,7 @@ static void log_append(struct model *m, const struct tv_event *ev, unsigned flow
 	l->flow = flow;
 	l->note[0] = '\0';
 	if (ev->type == TV_EV_NOTE)
-		utf8_copy(l->note, sizeof(l->note), ev->u.note.text, sizeof(ev->u.note.text));
+		tm_utf8_copy(l->note, sizeof(l->note), ev->u.note.text, sizeof(ev->u.note.text));
 	m->log_n++;
 }
 
@@ -1487,7 +1486,7 @@ void tm_prune(struct model *m)
 
 /* ---- clock ---- */
 
-void tm_clock(struct model *m, tv_time vt, double speed, bool paused, uint64_t wall)
+void model_clock(struct model *m, tv_time vt, double speed, bool paused, uint64_t wall)
 {
 	m->vt = vt;
 	m->wall_ref = wall;
@@ -1495,11 +1494,6 @@ void tm_clock(struct model *m, tv_time vt, double speed, bool paused, uint64_t w
 		m->speed = speed;
 	m->paused = paused;
 	m->changes++;
-}
-
-void model_clock(struct model *m, tv_time vt, double speed, bool paused, uint64_t wall)
-{
-	tm_clock(m, vt, speed, paused, wall);
 }
 
 tv_time model_now(const struct model *m, uint64_t wall)

@@ -38,7 +38,6 @@ bool tm_map_get(const struct tm_map *t, uint64_t key, uint32_t *val);
 /* 0, or -1 when out of memory (the map is unchanged). */
 int tm_map_put(struct tm_map *t, uint64_t key, uint32_t val);
 void tm_map_del(struct tm_map *t, uint64_t key);
-void tm_map_clear(struct tm_map *t);
 void tm_map_free(struct tm_map *t);
 
 uint64_t tm_hash64(uint64_t x);
@@ -76,7 +75,6 @@ static inline struct tm_pend *tm_pend_at(const struct tm_pendtab *p, uint32_t no
 {
 	return node && node <= p->cap && p->pool[node - 1].live ? &p->pool[node - 1] : NULL;
 }
-void tm_pend_clear(struct tm_pendtab *p);
 void tm_pend_free(struct tm_pendtab *p);
 
 /* ---- the model's private state ---- */
@@ -136,6 +134,8 @@ void tm_flow_learn_isn(struct tm_flow *f, int lane, uint32_t isn);
 int tm_flow_lane(const struct tm_flow *f, uint32_t addr, uint16_t port);
 void tm_held_snapshot_arrow(struct model *m, const struct tm_held *h);
 void tm_prune(struct model *m);
-void tm_clock(struct model *m, tv_time vt, double speed, bool paused, uint64_t wall);
+/* Copy at most size - 1 bytes of UTF-8 (of max), never ending inside a
+ * character. */
+void tm_utf8_copy(char *dst, size_t size, const char *src, size_t max);
 
 #endif

@@ -164,21 +164,9 @@ static int host_parse(const json_t *e, struct st_host *h)
 	    get_ip(e, "addr", &h->addr))
 		return -1;
 	h->id = (uint32_t)id;
-	if (name != NULL) {
-		strncpy(h->name, json_string_value(name), sizeof(h->name) - 1);
-		/* Never end inside a UTF-8 character. */
-		for (size_t n = strlen(h->name); n > 0 && ((unsigned char)h->name[n - 1] & 0x80);) {
-			size_t start = n - 1;
-			while (start > 0 && ((unsigned char)h->name[start] & 0xc0) == 0x80)
-				start--;
-			unsigned char b = (unsigned char)h->name[start];
-			size_t want = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
-			if (n - start >= want)
-				break;
-			h->name[start] = '\0';
-			n = start;
-		}
-	}
+	/* jansson's strings are valid UTF-8: cut at a character's start. */
+	if (name != NULL)
+		tm_utf8_copy(h->name, sizeof(h->name), json_string_value(name), SIZE_MAX);
 	return 0;
 }
 
@@ -236,7 +224,7 @@ int model_greeting(struct model *m, const json_t *g, uint64_t wall)
 	m->proto = 1;
 	m->readonly = ro;
 	snprintf(m->version, sizeof(m->version), "%s", version ? json_string_value(version) : "");
-	tm_clock(m, t, m->speed, m->paused, wall);
+	model_clock(m, t, m->speed, m->paused, wall);
 	if (hosts != NULL)
 		model_hosts(m, hosts);
 	m->changes++;
@@ -681,7 +669,7 @@ static void snap_apply_held(struct model *m, struct staging *st)
 
 static void snap_apply(struct model *m, struct staging *st, uint64_t wall)
 {
-	tm_clock(m, st->time, st->has_speed ? st->speed : m->speed, st->paused, wall);
+	model_clock(m, st->time, st->has_speed ? st->speed : m->speed, st->paused, wall);
 	for (size_t i = 0; i < st->neps; i++)
 		host_apply(m, &st->eps[i]);
 	for (size_t i = 0; i < st->nhosts; i++)

@@ -133,13 +133,6 @@ void tm_map_del(struct tm_map *t, uint64_t key)
 	}
 }
 
-void tm_map_clear(struct tm_map *t)
-{
-	if (t->cap)
-		memset(t->keys, 0, t->cap * sizeof(*t->keys));
-	t->n = t->used = 0;
-}
-
 void tm_map_free(struct tm_map *t)
 {
 	free(t->keys);
@@ -282,18 +275,6 @@ void tm_pend_remove(struct tm_pendtab *p, uint32_t node)
 	n->next = p->free_head;
 	p->free_head = node;
 	p->n--;
-}
-
-void tm_pend_clear(struct tm_pendtab *p)
-{
-	if (p->nbuckets)
-		memset(p->heads, 0, p->nbuckets * sizeof(*p->heads));
-	for (size_t i = 0; i < p->cap; i++) {
-		p->pool[i].live = false;
-		p->pool[i].next = i + 1 < p->cap ? (uint32_t)(i + 2) : 0;
-	}
-	p->free_head = p->cap ? 1 : 0;
-	p->n = 0;
 }
 
 void tm_pend_free(struct tm_pendtab *p)
