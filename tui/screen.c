@@ -166,11 +166,6 @@ static const struct look *theme_looks(enum screen_theme t)
 
 static const char *const theme_names[THEME_COUNT] = {"color", "contrast", "mono"};
 
-const char *screen_theme_name(enum screen_theme t)
-{
-	return (unsigned)t < THEME_COUNT ? theme_names[t] : "?";
-}
-
 int screen_theme_parse(const char *name)
 {
 	for (int i = 0; i < THEME_COUNT; i++)
@@ -178,8 +173,10 @@ int screen_theme_parse(const char *name)
 			return i;
 	if (strcmp(name, "colour") == 0)
 		return THEME_COLOR;
-	if (strcmp(name, "monochrome") == 0 || strcmp(name, "high-contrast") == 0)
-		return strcmp(name, "monochrome") == 0 ? THEME_MONO : THEME_CONTRAST;
+	if (strcmp(name, "monochrome") == 0)
+		return THEME_MONO;
+	if (strcmp(name, "high-contrast") == 0)
+		return THEME_CONTRAST;
 	return -1;
 }
 

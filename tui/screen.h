@@ -57,9 +57,8 @@ enum screen_theme screen_get_theme(const struct screen *s);
 bool screen_has_colors(const struct screen *s);
 /* The locale's character set is UTF-8 (else: ASCII drawing). */
 bool screen_utf8(const struct screen *s);
-/* Theme names for --theme and the status line: "color", "contrast", "mono". */
-const char *screen_theme_name(enum screen_theme t);
-/* -1 for an unknown name. */
+/* The theme named for --theme: "color" ("colour"), "contrast"
+ * ("high-contrast"), "mono" ("monochrome"); -1 for an unknown name. */
 int screen_theme_parse(const char *name);
 
 /* Copy c to the terminal; the cursor goes to (y, x), hidden when y < 0. */

@@ -331,15 +331,19 @@ static void draw_row(struct vctx *x, const struct table *t, const struct tm_conn
  * seen even below a page of listeners. */
 static long conns_anchor(const struct vctx *x)
 {
-	long sel = view_sel_index(x->m, x->vs);
+	long sel = view_sel_index(x->m, x->vs), found = -1;
 	const struct tm_flow *f;
 
 	if (sel >= 0 || x->vs->sel_conn != 0 || (f = view_sel_flow(x->m, x->vs)) == NULL)
 		return sel;
-	for (unsigned i = 0; i < x->m->nconns; i++)
-		if (x->m->conns[i].key == f->conn[0] || x->m->conns[i].key == f->conn[1])
-			return (long)i;
-	return -1;
+	/* The flow's first end in table order, found by key (no scan). */
+	for (int k = 0; k < 2; k++) {
+		const struct tm_conn *c = model_conn(x->m, f->conn[k]);
+		long i = c != NULL ? (long)(c - x->m->conns) : -1;
+		if (i >= 0 && (found < 0 || i < found))
+			found = i;
+	}
+	return found;
 }
 
 /* Keep the selected row in view and the first row in range. */

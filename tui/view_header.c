@@ -69,12 +69,14 @@ static void piece_mode(struct pieces *ps, const struct model *m)
 		piece_add(ps, 0, TS_MODE_RUNNING, TA_REVERSE | TA_BOLD, " %s ", _("RUNNING"));
 }
 
+/* Open connections come first in the table (model.h), so the scan of
+ * every frame stops at the first closed one. */
 static unsigned open_conns(const struct model *m)
 {
 	unsigned n = 0;
 
-	for (unsigned i = 0; i < m->nconns; i++)
-		if (!m->conns[i].closed && !m->conns[i].listener)
+	for (unsigned i = 0; i < m->nconns && !m->conns[i].closed; i++)
+		if (!m->conns[i].listener)
 			n++;
 	return n;
 }

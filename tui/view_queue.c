@@ -53,7 +53,7 @@ static void held_row(struct vctx *x, const struct rect *r, int y, const struct t
 		     bool sel)
 {
 	char name[TM_NAME_MAX + 8], age[VF_MAX], what[160], line[256];
-	int style = sel ? TS_SELECTED : TS_NORMAL;
+	int style = sel ? TS_SELECTED : TS_NORMAL, lw;
 
 	model_host_name(x->m, h->host, name, sizeof(name));
 	vf_dur(x->now > h->since ? x->now - h->since : 0, age);
@@ -64,7 +64,8 @@ static void held_row(struct vctx *x, const struct rect *r, int y, const struct t
 	if (sel)
 		canvas_fill(x->c, &(struct rect){y, r->x, 1, r->w}, ' ', style);
 	canvas_put_attr(x->c, y, r->x + 1, r->w - 1, line, sel ? style : TS_HELD, TA_BOLD);
-	canvas_put(x->c, y, r->x + 2 + tw_width(line), r->w - 3 - tw_width(line), what,
+	lw = tw_width(line);
+	canvas_put(x->c, y, r->x + 2 + lw, r->w - 3 - lw, what,
 		   sel ? style : vf_seg_style(h->seg.flags, h->seg.len));
 }
 

@@ -110,10 +110,11 @@ const struct tm_flow *view_sel_flow(const struct model *m, const struct view_sta
 
 long view_sel_index(const struct model *m, const struct view_state *vs)
 {
-	for (unsigned i = 0; vs->sel_conn && i < m->nconns; i++)
-		if (m->conns[i].key == vs->sel_conn)
-			return (long)i;
-	return -1;
+	/* model_conn finds it by key (no scan of the table each frame) and
+	 * returns a pointer into m->conns. */
+	const struct tm_conn *c = view_sel_conn(m, vs);
+
+	return c != NULL ? (long)(c - m->conns) : -1;
 }
 
 const char *vf_time(tv_time t, char buf[VF_MAX])
@@ -124,8 +125,8 @@ const char *vf_time(tv_time t, char buf[VF_MAX])
 
 const char *vf_time_us(tv_time t, char buf[VF_MAX])
 {
-	snprintf(buf, VF_MAX, "%" PRIu64 ".%06" PRIu64, t / 1000000, t % 1000000);
-	return buf;
+	/* The transcript's spelling (VF_MAX >= OUT_TIME_MAX). */
+	return out_time_str(t, buf);
 }
 
 const char *vf_dur(tv_time d, char buf[VF_MAX])
