@@ -94,12 +94,18 @@ static void dfx_log(void *ctx, const char *line)
 	fprintf(stderr, "server: %s\n", line);
 }
 
-static void dfx_setup(struct dfx *f, size_t out_max, unsigned ring)
+/* The default server config, for a test to change before dfx_setup_cfg. */
+static void dfx_config(struct dfx *f)
 {
 	memset(f, 0, sizeof(*f));
 	server_config_default(&f->cfg);
 	if (getenv("TCPVIZ_TEST_LOG") != NULL)
 		f->cfg.log = dfx_log;
+}
+
+static void dfx_setup(struct dfx *f, size_t out_max, unsigned ring)
+{
+	dfx_config(f);
 	if (out_max)
 		f->cfg.out_max = out_max;
 	if (ring)
@@ -1014,6 +1020,76 @@ static void body_error_flood(struct dfx *f)
 	tvc_free(d);
 }
 
+/* Two clients fit; the third is told "too many clients" and counted. */
+static void body_clients_full(struct dfx *f)
+{
+	struct tvc *a = cl_open(f), *b = cl_open(f), *c = tvc_new();
+	char msg[256];
+	json_t *st;
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_ne(tvc_connect(c, f->path, -1, msg, sizeof(msg)), 0);
+	ck_assert_msg(strstr(msg, "too many clients") != NULL, "%s", msg);
+	tvc_free(c);
+	st = cl_ok(a, "stats");
+	ck_assert_int_eq(int_of(json_object_get(st, "stats"), "refused_full"), 1);
+	ck_assert_int_eq(int_of(json_object_get(st, "stats"), "clients"), 2);
+	ck_assert_int_eq(int_of(json_object_get(json_object_get(st, "stats"), "limits"),
+				"clients_max"), 2);
+	json_decref(st);
+	tvc_free(b);
+	tvc_free(a);
+}
+
+START_TEST(test_client_past_clients_max_refused_and_counted)
+{
+	struct dfx f;
+
+	dfx_config(&f);
+	f.cfg.clients_max = 2;
+	dfx_setup_cfg(&f, false);
+	dfx_run(&f, body_clients_full);
+	dfx_teardown(&f);
+}
+END_TEST
+
+/* stats: each server-side bound next to its counter; the snapshot: each
+ * host's limits and the gate's hold.max. */
+static void body_limits_shown(struct dfx *f)
+{
+	struct tvc *c = cl_open(f);
+	json_t *r = cl_ok(c, "stats"), *s;
+	const json_t *st = json_object_get(r, "stats"), *lim = json_object_get(st, "limits");
+
+	ck_assert_int_eq(int_of(lim, "ring"), 8);
+	ck_assert_int_eq(int_of(lim, "out_max"), 4 << 20);
+	ck_assert_int_eq(int_of(lim, "errors_max"), 64);
+	ck_assert_int_ge(int_of(st, "ring_lost"), 0);
+	json_decref(r);
+	cl_connect_established(c, "c");
+	ck_assert_int_gt(cl_stat(c, "ring_lost"), 0);
+	cl_do(c, "set B conns.max 99");
+	s = cl_ok(c, "snapshot");
+	lim = json_object_get(snap_host(s, "B"), "limits");
+	ck_assert_int_eq(int_of(lim, "conns_max"), 99);
+	ck_assert_int_ge(int_of(lim, "conns"), 2);
+	ck_assert_int_eq(int_of(lim, "arp_cache"), 64);
+	ck_assert_int_eq(int_of(json_object_get(snap_host(s, "B"), "gate"), "hold_max"),
+			 GATE_HOLD_MAX_DEFAULT);
+	json_decref(s);
+	tvc_free(c);
+}
+
+START_TEST(test_stats_and_snapshot_show_the_limits)
+{
+	struct dfx f;
+
+	dfx_setup(&f, 0, 8);
+	dfx_run(&f, body_limits_shown);
+	dfx_teardown(&f);
+}
+END_TEST
+
 START_TEST(test_flood_of_bad_requests_closes_the_client)
 {
 	struct dfx f;
@@ -1091,6 +1167,45 @@ START_TEST(test_client_that_stops_reading_dropped_stack_goes_on)
 	 * formats fewer lines in it). */
 	dfx_setup(&f, 128 * 1024, 0);
 	dfx_run(&f, body_slow_reader);
+	dfx_teardown(&f);
+}
+END_TEST
+
+/* A client that floods requests and never reads: once its output is
+ * backed up the server stops reading it (throttled), and when it has read
+ * nothing for stall_ms it is closed; the stack and the others go on. */
+static void body_flooder(struct dfx *f)
+{
+	struct tvc *good = cl_open(f), *flood = cl_open(f);
+	static char req[9 * 4000];
+	struct pollfd p = {.fd = -1, .events = POLLIN};
+
+	for (size_t i = 0; i < sizeof(req); i += 9)
+		memcpy(req + i, "snapshot\n", 9);
+	cl_connect_established(good, "c");
+	raw_send(flood, req, sizeof(req));
+	/* No time limit here: the wait ends when the server says so. */
+	while (cl_stat(good, "dropped_stalled") == 0)
+		poll(&p, 0, 10);
+	ck_assert_int_eq(cl_stat(good, "dropped_stalled"), 1);
+	ck_assert_int_eq(cl_stat(good, "dropped_slow"), 0);
+	ck_assert_int_eq(cl_stat(good, "clients"), 1);
+	json_decref(cl_ok(good, "ping"));
+	json_decref(cl_ok(good, "send c 10k"));
+	json_decref(cl_ok(good, "run until c received 10k"));
+	tvc_free(flood);
+	tvc_free(good);
+}
+
+START_TEST(test_client_flooding_and_never_reading_dropped)
+{
+	struct dfx f;
+
+	dfx_config(&f);
+	f.cfg.out_max = 64 * 1024;
+	f.cfg.stall_ms = 200;
+	dfx_setup_cfg(&f, false);
+	dfx_run(&f, body_flooder);
 	dfx_teardown(&f);
 }
 END_TEST
@@ -1481,6 +1596,8 @@ static Suite *daemon_suite(void)
 	tcase_add_test(srv, test_replies_keep_request_order_across_a_wait);
 	tcase_add_test(srv, test_subscribe_sends_the_ring_first_then_live_events);
 	tcase_add_test(srv, test_ring_keeps_only_the_most_recent_events);
+	tcase_add_test(srv, test_client_past_clients_max_refused_and_counted);
+	tcase_add_test(srv, test_stats_and_snapshot_show_the_limits);
 	tcase_add_test(srv, test_two_clients_one_drives_one_watches);
 	tcase_add_test(srv, test_stream_over_budget_skips_routine_events_never_states);
 	tcase_add_test(srv, test_new_host_announced_to_subscribers);
@@ -1498,6 +1615,7 @@ static Suite *daemon_suite(void)
 	tcase_add_test(bad, test_reply_larger_than_the_output_bound_delivered);
 	tcase_add_test(bad, test_flood_of_bad_requests_closes_the_client);
 	tcase_add_test(bad, test_client_that_stops_reading_dropped_stack_goes_on);
+	tcase_add_test(bad, test_client_flooding_and_never_reading_dropped);
 	tcase_add_test(fs, test_socket_mode_0600_in_directory_0700);
 	tcase_add_test(fs, test_missing_socket_directory_created_0700);
 	tcase_add_test(fs, test_socket_directory_with_wrong_mode_refused);

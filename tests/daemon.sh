@@ -5,7 +5,8 @@
 # snapshot shows both ends ESTABLISHED; `ctl --follow --json` prints the
 # events as JSON lines that parse, `ctl --follow` as the transcript; bad
 # requests exit 1; a client running as another user is refused (when we
-# can run one); SIGTERM stops the daemon cleanly and removes the socket.
+# can run one); started as root it runs as nobody once its socket exists;
+# SIGTERM stops the daemon cleanly and removes the socket.
 # Every wait polls for the thing it waits for; nothing races a sleep.
 set -u
 
@@ -94,9 +95,18 @@ assert n > 0
 	esac
 }
 
-"$tcpviz" daemon --socket "$sock" 2>"$tmp/log" &
+# Started as root with no one to become (SUDO_UID unset), the daemon
+# makes its socket and then runs as nobody.
+env -u SUDO_UID -u SUDO_GID "$tcpviz" daemon --socket "$sock" 2>"$tmp/log" &
 pid=$!
 poll ctl ping || { cat "$tmp/log"; echo "FAIL: the daemon did not answer"; exit 1; }
+
+# Privileges: root is dropped once the socket exists.
+if [ "$(id -u)" -eq 0 ]; then
+	uid=$(awk '/^Uid:/ { print $2 }' "/proc/$pid/status")
+	[ "$uid" = 65534 ] || fail "the daemon started as root runs as uid $uid, not 65534"
+	grep -q "running as user 65534" "$tmp/log" || fail "the log does not say it dropped root"
+fi
 
 # The socket's file and directory.
 [ "$(stat -c %a "$sock")" = 600 ] || fail "socket mode $(stat -c %a "$sock"), expected 600"
@@ -171,17 +181,18 @@ timeout 120 "$tcpviz" ctl --socket "$sock" run 1ms >"$tmp/out" 2>&1 ||
 grep -q 'went away while its command waited' "$tmp/log" ||
 	fail "the daemon did not notice the client that left mid-wait"
 
-# SO_PEERCRED: another user is refused (needs root to be another user).
+# SO_PEERCRED: another user is refused (needs root to be another user;
+# not 65534, which the daemon itself now runs as).
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
 	chmod 711 "$tmp" && chmod 666 "$sock"
-	setpriv --reuid=65534 --regid=65534 --clear-groups "$tcpviz" ctl --socket "$sock" ping \
+	setpriv --reuid=4242 --regid=4242 --clear-groups "$tcpviz" ctl --socket "$sock" ping \
 		>/dev/null 2>"$tmp/err"
 	st=$?
 	if [ $st -ge 126 ]; then
-		echo "daemon.sh: nobody cannot run $tcpviz: SO_PEERCRED refusal not tested"
+		echo "daemon.sh: uid 4242 cannot run $tcpviz: SO_PEERCRED refusal not tested"
 	else
-		[ $st -eq 1 ] || fail "a client as uid 65534 exited $st"
-		grep -q "permission denied" "$tmp/err" || fail "uid 65534: $(cat "$tmp/err")"
+		[ $st -eq 1 ] || fail "a client as uid 4242 exited $st"
+		grep -q "permission denied" "$tmp/err" || fail "uid 4242: $(cat "$tmp/err")"
 		ctl stats | grep -q '"refused_peer":1' || fail "the refusal was not counted"
 	fi
 	chmod 700 "$tmp" && chmod 600 "$sock"

@@ -80,6 +80,11 @@ check_PROGRAMS += tests/check_tcp_data
 tests_check_tcp_data_SOURCES = tests/check_tcp_data.c $(TCP_FIXTURE)
 tests_check_tcp_data_CFLAGS = $(TEST_CFLAGS)
 tests_check_tcp_data_LDADD = $(TEST_LIBS)
+# A listener under a SYN flood: the oldest half-open child recycled.
+check_PROGRAMS += tests/check_syn_evict
+tests_check_syn_evict_SOURCES = tests/check_syn_evict.c $(TCP_FIXTURE)
+tests_check_syn_evict_CFLAGS = $(TEST_CFLAGS)
+tests_check_syn_evict_LDADD = $(TEST_LIBS)
 # RFC 9293 figure 5 transition by transition, and the 3.10.7 segment
 # arrival rules as a state x segment-kind table.
 check_PROGRAMS += tests/check_tcp_fig5 tests/check_tcp_matrix
@@ -117,9 +122,16 @@ tests_check_pcap_LDADD = $(OUT_LIBS)
 
 # The command language: parser, executor, raw peer, fuzzing.
 check_PROGRAMS += tests/check_script
-tests_check_script_SOURCES = tests/check_script.c
+SCRIPT_FIXTURE = tests/script_fixture.c tests/script_fixture.h
+tests_check_script_SOURCES = tests/check_script.c $(SCRIPT_FIXTURE)
 tests_check_script_CFLAGS = $(TEST_CFLAGS)
 tests_check_script_LDADD = src/script/libtvscript.a $(TEST_LIBS) $(LIBINTL)
+
+# Every limit a user can set, reached (LIMITS in tcpviz(1)).
+check_PROGRAMS += tests/check_limits
+tests_check_limits_SOURCES = tests/check_limits.c $(SCRIPT_FIXTURE)
+tests_check_limits_CFLAGS = $(TEST_CFLAGS)
+tests_check_limits_LDADD = src/script/libtvscript.a src/out/libtvout.a $(TEST_LIBS) $(LIBINTL)
 
 # End to end: `tcpviz run` and `tcpviz lessons` on small scripts.
 TESTS += tests/run_scripts.sh
@@ -294,6 +306,13 @@ NETNS_TESTS = tests/netns/ping.sh tests/netns/echo.sh tests/netns/http.sh \
 	tests/netns/gate.sh tests/netns/daemon.sh tests/netns/user.sh
 TESTS += $(NETNS_TESTS)
 EXTRA_DIST += $(NETNS_TESTS) tests/netns/lib.sh
+# Floods and load over TAP (issue 6): a SYN flood, 1,000 concurrent
+# echo clients (tests/netns/echoload), a control client that never reads.
+LOAD_TESTS = tests/netns/synflood.sh tests/netns/manyclients.sh tests/netns/ctlflood.sh
+TESTS += $(LOAD_TESTS)
+EXTRA_DIST += $(LOAD_TESTS)
+noinst_PROGRAMS += tests/netns/echoload
+tests_netns_echoload_SOURCES = tests/netns/echoload.c
 
 # The TAP link's offloads: super-frames apart and together (no device).
 check_PROGRAMS += tests/check_vnet
@@ -354,3 +373,20 @@ TUI_TESTS = tests/tui/handshake.sh tests/tui/close.sh tests/tui/help.sh \
 	tests/tui/back.sh tests/tui/rules.sh tests/tui/tap.sh
 TESTS += $(TUI_TESTS)
 EXTRA_DIST += $(TUI_TESTS) tests/tui/lib.sh
+
+# Fault injection (issue 6, part 4): allocation failures swept through
+# real runs of the core (every allocation in turn, then every nth), and a
+# 10-minute virtual-time soak among four hosts; both count live
+# allocations through the wrapped allocator of tests/alloc_wrap.c.
+ALLOC_WRAP = tests/alloc_wrap.c tests/alloc_wrap.h
+WRAP_ALLOC_FLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=strdup
+check_PROGRAMS += tests/check_oom
+tests_check_oom_SOURCES = tests/check_oom.c $(ALLOC_WRAP)
+tests_check_oom_CFLAGS = $(TEST_CFLAGS)
+tests_check_oom_LDFLAGS = $(WRAP_ALLOC_FLAGS)
+tests_check_oom_LDADD = $(TEST_LIBS)
+check_PROGRAMS += tests/check_soak
+tests_check_soak_SOURCES = tests/check_soak.c tests/invariant.c tests/invariant.h $(ALLOC_WRAP)
+tests_check_soak_CFLAGS = $(TEST_CFLAGS)
+tests_check_soak_LDFLAGS = $(WRAP_ALLOC_FLAGS)
+tests_check_soak_LDADD = $(TEST_LIBS)

@@ -343,6 +343,12 @@ const char *const explain_rules[TV_RULE_COUNT] = {
 		N_("A SYN arrived but the listener's queue of connections waiting for the "
 		   "application (the backlog) is full. The SYN is dropped without an answer; the "
 		   "client will retransmit it and may get in once the application accepts."),
+	[TV_RULE_SYN_EVICTED] =
+		N_("A SYN arrived at a full backlog, and some of the connections in it are only "
+		   "half-open: their SYN,ACK was never answered, as in a SYN flood from forged "
+		   "addresses. The listener deletes the oldest of them, without a RST, and takes the "
+		   "new SYN instead (RFC 4987 3.4). A real client answers within a round trip, so it "
+		   "gets in unless the flood sends a whole backlog of SYNs in that time."),
 	[TV_RULE_BAD_CHECKSUM] =
 		N_("The TCP checksum (over the header, the data and the IP pseudo-header) does not "
 		   "match: the segment was damaged on the way. It is dropped silently; the sender's "

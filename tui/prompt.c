@@ -319,7 +319,7 @@ static const char *const command_words[] = {
 static const char *const keywords[] = {
 	"all", "any", "as", "backlog", "bytes", "chance", "chargen", "counter", "daytime",
 	"discard", "dport", "echo", "every", "fires", "flags", "from", "held", "http", "icmp",
-	"idle", "in", "is", "jitter", "loss", "next", "noaccept", "none", "of", "off", "on",
+	"idle", "in", "is", "jitter", "limit", "loss", "next", "noaccept", "none", "of", "off", "on",
 	"out", "quiet", "received", "reorder", "running", "seq", "sport", "stopped", "tcp",
 	"timer", "to", "until", "wait", "with", "within", "zeros",
 	"CLOSED", "LISTEN", "SYN-SENT", "SYN-RECEIVED", "ESTABLISHED", "FIN-WAIT-1",

@@ -230,6 +230,8 @@ static bool conn_flush(struct app_conn *c, tv_time now)
 		if (n == TV_EAGAIN)
 			return false;
 		if (n < 0) {
+			if (n == TV_ENOMEM)
+				c->apps->stats.nomem++;
 			c->failed = true;
 			return false;
 		}
@@ -343,6 +345,7 @@ static void chargen_step(struct app_conn *c, tv_time now)
 		n = sock_send(c->sock, c->out, len, now);
 		if (n <= 0) {
 			c->failed = n != TV_EAGAIN;
+			c->apps->stats.nomem += n == TV_ENOMEM;
 			return;
 		}
 		c->pos += (uint64_t)n;

@@ -50,6 +50,7 @@ struct apps_stats {
 	uint64_t bytes_in;        /* application bytes read */
 	uint64_t bytes_out;       /* application bytes queued for sending */
 	uint64_t refused;         /* accepted then aborted: out of memory */
+	uint64_t nomem;           /* aborted: no memory to queue their output */
 	uint64_t errors;          /* connections that ended in an error */
 };
 

@@ -271,6 +271,31 @@ struct arp_cache *arp_new(struct host *h, tv_time now)
 	return arp;
 }
 
+/* Shrinking evicts the oldest entries first (counted like any eviction);
+ * static entries stay, so the cache cannot shrink below them. */
+int arp_set_cache_max(struct host *h, unsigned max)
+{
+	struct arp_cache *arp = h->arp, *grown;
+	unsigned permanent = 0;
+
+	if (max == 0 || max > ARP_CACHE_MAX)
+		return TV_EINVAL;
+	for (unsigned i = 0; i < arp->n; i++)
+		permanent += arp->e[i].state == ARP_PERMANENT;
+	if (permanent > max)
+		return TV_ENOBUFS;
+	while (arp->n > max)
+		arp_evict(h);
+	grown = realloc(arp, sizeof(*arp) + max * sizeof(arp->e[0]));
+	if (grown == NULL && max > arp->max)
+		return TV_ENOMEM;
+	if (grown != NULL)
+		h->arp = arp = grown;
+	arp->max = max;
+	h->cfg.arp_cache_max = (uint16_t)max;
+	return TV_OK;
+}
+
 void arp_free(struct arp_cache *arp)
 {
 	if (arp == NULL)
@@ -386,7 +411,7 @@ static int arp_enqueue(struct host *h, struct arp_entry *e, const uint8_t *frame
 	}
 	struct arp_pkt *p = malloc(sizeof(*p) + len);
 	if (p == NULL) {
-		host_drop(h, TV_CNT_ARP_QUEUE_FULL, TV_RULE_NONE, NULL);
+		host_drop(h, TV_CNT_ARP_NOMEM, TV_RULE_NONE, NULL);
 		return TV_ENOMEM;
 	}
 	p->next = NULL;

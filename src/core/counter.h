@@ -18,6 +18,7 @@
 	X(ARP_BAD, "arp.bad", "malformed ARP packets dropped")                          \
 	X(ARP_NOT_US, "arp.not_us", "ARP requests for other addresses ignored")         \
 	X(ARP_QUEUE_FULL, "arp.queue_full", "packets dropped: ARP pending queue full")   \
+	X(ARP_NOMEM, "arp.nomem", "packets dropped: out of memory to queue them for ARP") \
 	X(ARP_TIMEOUT, "arp.timeout", "packets dropped: ARP resolution timed out")      \
 	X(ARP_CACHE_FULL, "arp.cache_full", "ARP entries evicted: cache full")          \
 	X(ARP_EVICT_DROP, "arp.evict_drop", "packets dropped: their ARP entry was evicted") \
@@ -44,6 +45,7 @@
 	X(TCP_NO_SOCKET, "tcp.no_socket", "TCP segments for no connection (RST sent)")  \
 	X(TCP_OUT_OF_WINDOW, "tcp.out_of_window", "TCP segments outside the window")    \
 	X(TCP_BACKLOG_FULL, "tcp.backlog_full", "SYNs dropped: listen backlog full")     \
+	X(TCP_SYN_EVICTED, "tcp.syn_evicted", "half-open connections dropped for a new SYN: backlog full") \
 	X(TCP_CONN_LIMIT, "tcp.conn_limit", "SYNs dropped: connection table full")       \
 	X(TCP_OOO_DROP, "tcp.ooo_drop", "out-of-order bytes dropped: queue full")       \
 	X(TCP_RST_SENT, "tcp.rst_sent", "TCP resets sent")                              \
@@ -61,7 +63,8 @@
 	X(TCP_BAD_ADDR, "tcp.bad_addr", "SYNs from broadcast or multicast addresses dropped") \
 	X(TCP_DISCARD, "tcp.discard", "data bytes discarded: arrived after the application closed") \
 	X(TCP_DROPPED, "tcp.dropped", "TCP segments dropped by state rules (no ACK bit, old SYN...)") \
-	X(TCP_DATA_AFTER_FIN, "tcp.data_after_fin", "segments ignored: data beyond the peer's FIN")
+	X(TCP_DATA_AFTER_FIN, "tcp.data_after_fin", "segments ignored: data beyond the peer's FIN") \
+	X(TCP_SOCK_LIMIT, "tcp.sock_limit", "sockets refused to the application: connection table full")
 
 enum tv_counter {
 #define TV_COUNTER_ENUM(id, name, desc) TV_CNT_##id,

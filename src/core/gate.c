@@ -214,6 +214,11 @@ void gate_set_hold_max(struct gate *g, size_t max)
 	g->cfg.hold_max = max ? max : GATE_HOLD_MAX_DEFAULT;
 }
 
+size_t gate_hold_max(const struct gate *g)
+{
+	return g->cfg.hold_max;
+}
+
 void gate_set_verbose(struct gate *g, bool verbose)
 {
 	g->cfg.verbose = verbose;

@@ -138,7 +138,11 @@ void gate_free(struct gate *g);
 void gate_set_mode(struct gate *g, enum gate_mode mode);
 void gate_set_dir_mode(struct gate *g, enum tv_dir dir, enum gate_mode mode);
 enum gate_mode gate_dir_mode(const struct gate *g, enum tv_dir dir);
+/* The hold queue's bound (max 0: GATE_HOLD_MAX_DEFAULT).  Frames past it
+ * are dropped (gate_stats overflow, a TV_GATE_DROPPED event marked
+ * overflow); lowering it below what is held keeps the frames held. */
 void gate_set_hold_max(struct gate *g, size_t max);
+size_t gate_hold_max(const struct gate *g);
 void gate_set_verbose(struct gate *g, bool verbose);
 /* Report frames the gate drops (TV_FATE_DROPPED_BY_GATE) or duplicates
  * (TV_FATE_DUPLICATED) to a frame tap (event.h); fn NULL: none. */

@@ -56,10 +56,11 @@ void host_config_default(struct host_config *cfg)
 	cfg->arp_pending_max = 8;
 	cfg->max_conns = 65536;
 	cfg->backlog_default = 128;
+	cfg->backlog_evict = false;
 	host_tcp_defaults(&cfg->tcp);
 }
 
-static bool host_config_valid(const struct host_config *cfg)
+bool host_config_valid(const struct host_config *cfg)
 {
 	/* 68 is the smallest MTU every IPv4 host must accept (RFC 791). */
 	return cfg->mtu >= 68 && cfg->mtu <= TV_MTU_MAX && cfg->prefix_len <= 32 &&

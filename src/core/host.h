@@ -71,6 +71,10 @@ struct host_config {
 	uint16_t arp_pending_max; /* packets queued per unresolved address: 8 */
 	uint32_t max_conns;       /* TCBs per host: 65536 */
 	uint16_t backlog_default; /* SYN backlog when listen() gives 0: 128 */
+	bool backlog_evict;       /* a SYN at a full backlog evicts the oldest
+				     half-open child (RFC 4987 3.4) instead of
+				     being dropped: off (the textbook rule);
+				     the TAP runtime turns it on */
 	uint8_t isn_key[16];      /* RFC 6528 secret; the caller fills it */
 	uint64_t seed;            /* for the host's own random choices */
 	struct tcp_params tcp;
@@ -101,6 +105,8 @@ void host_config_default(struct host_config *cfg);
  * prefix_len > 32, arp_cache_max 0).  Sends a gratuitous ARP at `now`
  * (unless cfg.addr is 0). */
 struct host *host_new(const struct host_config *cfg, uint32_t id, tv_time now);
+/* Would host_new accept cfg (out of memory aside)? */
+bool host_config_valid(const struct host_config *cfg);
 void host_free(struct host *h);
 
 /* A frame from the link.  Never fails: bad frames are counted and dropped. */

@@ -79,5 +79,10 @@ bool arp_lookup(const struct host *h, uint32_t addr, uint8_t mac[TV_ETH_ALEN]);
 const char *tv_arp_change_name(enum tv_arp_change c);
 /* Entries in the cache (incomplete ones included), for front ends and tests. */
 unsigned arp_cache_size(const struct host *h);
+/* Change the cache's size (cfg.arp_cache_max) on a running host: 1 to
+ * ARP_CACHE_MAX entries.  TV_EINVAL out of range, TV_ENOBUFS if more
+ * static entries than that are in it, TV_ENOMEM. */
+#define ARP_CACHE_MAX 65535
+int arp_set_cache_max(struct host *h, unsigned max);
 
 #endif

@@ -52,6 +52,7 @@
 	X(FAST_RECOVERY_EXIT, "RFC 6582 3.2", "full ACK: leave fast recovery")                     \
 	X(RTO_LOSS, "RFC 5681 3.1", "retransmission timeout: cwnd back to one segment")             \
 	X(BACKLOG_FULL, "RFC 9293 3.10.7.2", "listen backlog full: SYN dropped")                   \
+	X(SYN_EVICTED, "RFC 4987 3.4", "listen backlog full: the oldest half-open connection makes room for a new SYN") \
 	X(BAD_CHECKSUM, "RFC 9293 3.1", "bad checksum: segment dropped")                            \
 	X(BAD_HEADER, "RFC 9293 3.1", "malformed TCP header: segment dropped")                      \
 	X(BAD_OPTION, "RFC 9293 3.1", "malformed TCP option (bad length): segment dropped")         \

@@ -212,7 +212,7 @@ int sim_add_host_config(struct sim *s, const struct host_config *cfg, struct hos
 	if (n->host == NULL) {
 		wire_detach(n->port);
 		gate_free(n->gate);
-		return TV_EINVAL;
+		return host_config_valid(&hc) ? TV_ENOMEM : TV_EINVAL;
 	}
 	s->n++;
 	if (out)

@@ -121,8 +121,14 @@ static int sk_new(struct host *h, tv_sock_cb cb, void *ctx, struct tcb **out, tv
 {
 	struct tcb *tcb = tcb_new(h, now);
 
+	if (tcb == NULL && h->tcp->ntcbs >= h->cfg.max_conns) {
+		/* The table is shared with SYNs from peers (tcp.conn_limit):
+		 * the application's own refusals are counted apart. */
+		host_count(h, TV_CNT_TCP_SOCK_LIMIT);
+		return TV_ENOBUFS;
+	}
 	if (tcb == NULL)
-		return h->tcp->ntcbs >= h->cfg.max_conns ? TV_ENOBUFS : TV_ENOMEM;
+		return TV_ENOMEM;
 	tcb_init_params(tcb, NULL);
 	tcb->tuple.laddr = h->cfg.addr;
 	sk_init(tcb, cb, ctx);
@@ -417,13 +423,16 @@ long sock_send(struct tv_sock *s, const void *buf, size_t len, tv_time now)
 		return 0;
 	tcp_enter(tcb->h, now);
 	uint32_t want = len > (1u << 30) ? (1u << 30) : (uint32_t)len;
+	bool full = tcb->snd.len >= tcb->snd.cap;
 	uint32_t n = tcp_snd_append(tcb, buf, want);
 	if (n < want)
 		tcb->sk.write_blocked = 1;
 	if (n > 0)
 		tcp_output(tcb, now);
 	tcp_leave(tcb->h, now);
-	return n > 0 ? (long)n : TV_EAGAIN;
+	/* Room but nothing taken: the ring could not grow.  TV_EAGAIN would
+	 * wait for a WRITABLE that no acknowledgment may ever bring. */
+	return n > 0 ? (long)n : full ? TV_EAGAIN : TV_ENOMEM;
 }
 
 long sock_recv(struct tv_sock *s, void *buf, size_t len, tv_time now)

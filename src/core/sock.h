@@ -74,7 +74,8 @@ int sock_connect_socket(struct tv_sock *s, uint32_t raddr, uint16_t rport, uint1
 int sock_listen_socket(struct tv_sock *s, uint16_t port, int backlog, tv_time now);
 
 /* Queue up to len bytes; returns bytes queued (> 0), TV_EAGAIN if the send
- * buffer is full, or a negative error. */
+ * buffer is full, TV_ENOMEM if it has room but no memory to grow into
+ * (nothing was queued: try again later), or a negative error. */
 long sock_send(struct tv_sock *s, const void *buf, size_t len, tv_time now);
 /* Returns bytes read (> 0), 0 at end of stream (peer's FIN), TV_EAGAIN
  * when nothing is buffered, or a negative error. */

@@ -343,6 +343,9 @@ void tcp_snd_acked(struct tcb *tcb, uint32_t ack);
  * made readable, or -1 if it could not be stored (counted). */
 long tcp_rcv_store(struct tcb *tcb, uint32_t seq, const uint8_t *data, uint32_t len,
 		   tv_time now);
+/* Forget out-of-order data at or beyond sequence number end (the peer's
+ * FIN: nothing follows it); returns the bytes forgotten. */
+uint32_t tcp_ooo_cut(struct tcb *tcb, uint32_t end);
 /* Read up to len bytes for the application. */
 uint32_t tcp_rcv_read(struct tcb *tcb, void *dst, uint32_t len);
 void tcp_bufs_free(struct tcp_host *t, struct tcb *tcb);

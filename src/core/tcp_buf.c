@@ -200,6 +200,31 @@ static void ooo_advance(struct tcb *tcb)
 	}
 }
 
+uint32_t tcp_ooo_cut(struct tcb *tcb, uint32_t end)
+{
+	struct tcp_ooo *o = tcb->ooo;
+	uint32_t cut = 0;
+
+	if (o == NULL)
+		return 0;
+	while (o->n > 0 && seq_geq(o->r[o->n - 1].lo, end)) {
+		o->n--;
+		cut += o->r[o->n].hi - o->r[o->n].lo;
+	}
+	if (o->n > 0 && seq_gt(o->r[o->n - 1].hi, end)) {
+		cut += o->r[o->n - 1].hi - end;
+		o->r[o->n - 1].hi = end;
+	}
+	o->bytes -= cut;
+	if (o->n == 0) {
+		free(tcb->ooo);
+		tcb->ooo = NULL;
+		if (tcb->rcv.len == 0)
+			tcp_ring_free(tcb_tcp(tcb), &tcb->rcv);
+	}
+	return cut;
+}
+
 static void rcv_drop_event(struct tcb *tcb, enum tv_counter c, uint32_t bytes)
 {
 	tcb->h->counters[c] += bytes;
@@ -211,24 +236,26 @@ static void rcv_drop_event(struct tcb *tcb, enum tv_counter c, uint32_t bytes)
 	}
 }
 
-static bool rcv_store_ooo(struct tcb *tcb, uint32_t seq, uint32_t len)
+/* 0, TV_ENOBUFS past the bounds, TV_ENOMEM without memory for the
+ * range list (counted apart: the queue was not full). */
+static int rcv_store_ooo(struct tcb *tcb, uint32_t seq, uint32_t len)
 {
 	uint32_t max = tcb->h->cfg.tcp.ooo_max;
 
 	if (tcb->ooo == NULL) {
 		if (len > max)
-			return false;
+			return TV_ENOBUFS;
 		tcb->ooo = calloc(1, sizeof(*tcb->ooo));
 		if (tcb->ooo == NULL)
-			return false;
+			return TV_ENOMEM;
 	}
 	if (ooo_add(tcb->ooo, seq, seq + len, max))
-		return true;
+		return 0;
 	if (tcb->ooo->n == 0) {
 		free(tcb->ooo);
 		tcb->ooo = NULL;
 	}
-	return false;
+	return TV_ENOBUFS;
 }
 
 long tcp_rcv_store(struct tcb *tcb, uint32_t seq, const uint8_t *data, uint32_t len,
@@ -248,8 +275,12 @@ long tcp_rcv_store(struct tcb *tcb, uint32_t seq, const uint8_t *data, uint32_t 
 		rcv_drop_event(tcb, TV_CNT_TCP_NOMEM, 1);
 		return -1;
 	}
-	if (seq != tcb->rcv_nxt && !rcv_store_ooo(tcb, seq, len)) {
-		rcv_drop_event(tcb, TV_CNT_TCP_OOO_DROP, len);
+	int r = seq != tcb->rcv_nxt ? rcv_store_ooo(tcb, seq, len) : 0;
+	if (r != 0) {
+		if (r == TV_ENOMEM)
+			rcv_drop_event(tcb, TV_CNT_TCP_NOMEM, 1);
+		else
+			rcv_drop_event(tcb, TV_CNT_TCP_OOO_DROP, len);
 		if (tcb->rcv.len == 0 && tcb->ooo == NULL)
 			tcp_ring_free(tcb_tcp(tcb), &tcb->rcv);
 		return -1;

@@ -138,6 +138,31 @@ static struct tcb *in_listen_child(struct tcb *lis, struct tcp_seg *s)
 	return c;
 }
 
+/*
+ * A SYN at a full backlog (cfg.backlog_evict): recycle the oldest
+ * half-open child, RFC 4987 3.4, as FreeBSD's syncache drops its oldest
+ * entry.  A flood of SYNs from addresses that never answer then cycles
+ * through the backlog and a real client's SYN still gets a SYN,ACK; its
+ * ACK comes back within one round trip, and the child survives unless the
+ * flood sends `backlog` more SYNs within it: 128 in the ~100 us of a
+ * local link would take over a million SYNs a second.  Children that
+ * completed the handshake wait on the ready list and are never evicted:
+ * their peer proved it receives at its address.  The evicted child goes
+ * silently (no RST to a forged address); a real peer that was evicted
+ * learns it from the RST to its ACK.
+ */
+static bool in_listen_evict(struct tcb *lis, const struct tcp_seg *s)
+{
+	struct tcb_link *first = lis->lst->half.next;
+
+	if (!lis->h->cfg.backlog_evict || first == &lis->lst->half)
+		return false;
+	struct tcb *old = (struct tcb *)((char *)first - offsetof(struct tcb, link));
+	host_count(lis->h, TV_CNT_TCP_SYN_EVICTED);
+	tcb_delete(old, TV_RULE_SYN_EVICTED, TV_EABORTED, s->now);
+	return true;
+}
+
 /* A SYN makes a child TCB in SYN-RECEIVED; text on the SYN is not
  * acknowledged (the peer sends it again once we are established). */
 static void in_listen(struct tcb *lis, struct tcp_seg *s)
@@ -153,7 +178,7 @@ static void in_listen(struct tcb *lis, struct tcp_seg *s)
 		tcb_drop(lis, s, TV_CNT_TCP_DROPPED, TV_RULE_NONE);
 	} else if (addr_bad(s->i.saddr)) {
 		tcb_drop(lis, s, TV_CNT_TCP_BAD_ADDR, TV_RULE_BAD_ADDRESS);
-	} else if (lis->lst->nchild >= lis->lst->backlog) {
+	} else if (lis->lst->nchild >= lis->lst->backlog && !in_listen_evict(lis, s)) {
 		tcb_drop(lis, s, TV_CNT_TCP_BACKLOG_FULL, TV_RULE_BACKLOG_FULL);
 	} else {
 		struct tcb *c = in_listen_child(lis, s);
@@ -451,13 +476,33 @@ static void in_text_discard(struct tcb *tcb, long n)
 		tcp_ring_free(tcb_tcp(tcb), &tcb->rcv);
 }
 
+/*
+ * Nothing follows the peer's FIN: its sequence number ends the stream
+ * (RFC 9293 3.10.7.4).  A peer that sends bytes beyond it anyway -- out
+ * of order before the FIN came, or after a FIN we hold beyond a hole --
+ * must not have them kept: RCV.NXT would step over the FIN, which then
+ * never gets consumed, and the application would read them.
+ */
+static void in_fin_bound(struct tcb *tcb, uint32_t fin_seq)
+{
+	if (tcp_ooo_cut(tcb, fin_seq) > 0)
+		host_count(tcb->h, TV_CNT_TCP_DATA_AFTER_FIN);
+}
+
 /* Seventh step (ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2). */
 static void in_text(struct tcb *tcb, struct tcp_seg *s)
 {
 	uint32_t seq = s->i.seq, len = s->i.len, nxt = tcb->rcv_nxt;
 	const uint8_t *p = s->data;
-	bool had_ooo = tcb->ooo != NULL;
 
+	if (has(s, TV_TH_FIN))
+		in_fin_bound(tcb, seq + len);
+	if (len > 0 && tcb->ooo_fin && seq_gt(seq + len, tcb->rcv_fin_seq)) {
+		host_count(tcb->h, TV_CNT_TCP_DATA_AFTER_FIN);
+		len = seq_gt(tcb->rcv_fin_seq, seq) ? tcb->rcv_fin_seq - seq : 0;
+		tcb->ack_now = 1;
+	}
+	bool had_ooo = tcb->ooo != NULL;
 	if (len == 0)
 		return;
 	if (seq_lt(seq, nxt)) { /* trim what we already have */
@@ -523,6 +568,8 @@ static void in_fin(struct tcb *tcb, struct tcp_seg *s)
 	if (!has(s, TV_TH_FIN) || tcb->gone)
 		return;
 	uint32_t fseq = s->i.seq + s->i.len;
+	if (!tcb->rcv_fin && seq_geq(fseq, tcb->rcv_nxt))
+		in_fin_bound(tcb, fseq);
 	if (tcb->rcv_fin) {
 		tcb->ack_now = 1;
 	} else if (fseq == tcb->rcv_nxt) {

@@ -319,7 +319,7 @@ int tvc_connect(struct tvc *c, const char *path, int timeout_ms, char *msg, size
 	struct tvc_msg m;
 	int r;
 
-	if (path == NULL && tvd_default_path(def, sizeof(def)) != 0)
+	if (path == NULL && tvd_client_path(def, sizeof(def)) != 0)
 		return connect_fail(msg, size, "%s", _("the default socket path is too long"));
 	path = path ? path : def;
 	if (strlen(path) >= sizeof(sa.sun_path))

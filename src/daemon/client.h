@@ -68,7 +68,7 @@ struct tvc *tvc_new(void);
 /* Closes the socket, if any. */
 void tvc_free(struct tvc *c);
 
-/* Connect to path (NULL: tvd_default_path()) and read the greeting
+/* Connect to path (NULL: tvd_client_path()) and read the greeting
  * (waiting up to timeout_ms, -1 for ever).  0, or -1 with a translated
  * message (no daemon there, permission, protocol too new, ...). */
 int tvc_connect(struct tvc *c, const char *path, int timeout_ms, char *msg, size_t size);

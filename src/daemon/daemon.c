@@ -13,14 +13,21 @@
  * SIGINT/SIGTERM: the runtime closes the connections and stops; the
  * server says bye to its clients first.
  */
+#define _GNU_SOURCE /* lstat, SOCK_CLOEXEC under -std=c11 */
 #include "config.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/apps.h"
 #include "core/host.h"
@@ -41,6 +48,8 @@ struct dopts {
 	uint64_t seed;
 	unsigned ring;
 	size_t out_max;
+	unsigned clients_max, errors_max;
+	unsigned stall_ms;        /* throttled client reading nothing: dropped after this */
 	bool verbose;
 	bool reset;               /* shut down with RST, not FIN */
 };
@@ -49,6 +58,7 @@ struct daemon {
 	struct rt *rt;
 	struct script *sc;
 	struct server *srv;
+	int unlinker;             /* socket to the child that removes the socket, or -1 */
 	struct text_out *text;
 };
 
@@ -74,6 +84,12 @@ static void usage(FILE *out)
 	fputs(_("      --client-buffer=BYTES\n"
 		"                        drop a client with more unread output (default 4194304)\n"),
 	      out);
+	fputs(_("      --client-stall=MS drop a client that floods requests and reads nothing\n"
+		"                        for MS milliseconds (default 10000)\n"),
+	      out);
+	fputs(_("      --max-clients=N   clients connected at once (default 64)\n"), out);
+	fputs(_("      --max-errors=N    drop a client after N bad requests in a row (default 64)\n"),
+	      out);
 	fputs(_("  -v, --verbose         also print the transcript of every event to stderr\n"),
 	      out);
 	fputs(_("      --reset           on SIGINT/SIGTERM, reset connections (RST) instead of\n"
@@ -86,7 +102,8 @@ static void usage(FILE *out)
 	fputs(_("      --addr=A/N        the stack's address on it (e.g. 10.9.0.2/24)\n"), out);
 	fputs(_("      --host-addr=H/N   give the kernel side this address and bring it up\n"), out);
 	fputs(_("      --user=USER       when started as root, run as USER after opening the\n"
-		"                        device (default $SUDO_UID)\n"), out);
+		"                        device (default $SUDO_UID, else nobody; root keeps root)\n"),
+	      out);
 	fputs(_("  -h, --help            show this help and exit\n"), out);
 }
 
@@ -146,7 +163,7 @@ static bool parse_ulong(const char *s, unsigned long long max, unsigned long lon
 }
 
 enum { OPT_SERVICES = 256, OPT_SPEED, OPT_TAP, OPT_ADDR, OPT_HOST_ADDR, OPT_USER, OPT_RING,
-       OPT_CLIENT_BUF, OPT_RESET };
+       OPT_CLIENT_BUF, OPT_RESET, OPT_MAX_CLIENTS, OPT_MAX_ERRORS, OPT_CLIENT_STALL };
 
 static int parse_one(int c, struct dopts *o)
 {
@@ -191,6 +208,20 @@ static int parse_one(int c, struct dopts *o)
 		fprintf(stderr, _("%s: --client-buffer must be from 1024 to 4294967296 bytes\n"),
 			PACKAGE);
 		return 2;
+	case OPT_CLIENT_STALL:
+		if (parse_ulong(optarg, 86400000, &v) && v >= 100 && (o->stall_ms = (unsigned)v, true))
+			return 0;
+		fprintf(stderr, _("%s: --client-stall must be from 100 to 86400000 ms\n"), PACKAGE);
+		return 2;
+	case OPT_MAX_CLIENTS:
+	case OPT_MAX_ERRORS:
+		if (parse_ulong(optarg, 65536, &v) && v >= 1) {
+			*(c == OPT_MAX_CLIENTS ? &o->clients_max : &o->errors_max) = (unsigned)v;
+			return 0;
+		}
+		fprintf(stderr, _("%s: --%s must be a number from 1 to 65536\n"), PACKAGE,
+			c == OPT_MAX_CLIENTS ? "max-clients" : "max-errors");
+		return 2;
 	case 'h': usage(stdout); return -1;
 	default: return 2;
 	}
@@ -205,6 +236,9 @@ static int parse_opts(int argc, char **argv, struct dopts *o)
 		{"seed", required_argument, NULL, 's'},
 		{"ring", required_argument, NULL, OPT_RING},
 		{"client-buffer", required_argument, NULL, OPT_CLIENT_BUF},
+		{"client-stall", required_argument, NULL, OPT_CLIENT_STALL},
+		{"max-clients", required_argument, NULL, OPT_MAX_CLIENTS},
+		{"max-errors", required_argument, NULL, OPT_MAX_ERRORS},
 		{"tap", required_argument, NULL, OPT_TAP},
 		{"addr", required_argument, NULL, OPT_ADDR},
 		{"host-addr", required_argument, NULL, OPT_HOST_ADDR},
@@ -299,8 +333,7 @@ static int setup_tap(struct daemon *d, const struct dopts *o)
 		fprintf(stderr, _("%s: addresses are written A.B.C.D/N (e.g. 10.9.0.2/24)\n"), PACKAGE);
 		return -1;
 	}
-	if (rt_add_tap(d->rt, &t, msg, sizeof(msg)) != 0 ||
-	    rt_drop_privileges(d->rt, o->user, msg, sizeof(msg)) != 0) {
+	if (rt_add_tap(d->rt, &t, msg, sizeof(msg)) != 0) {
 		fprintf(stderr, "%s: %s\n", PACKAGE, msg);
 		return -1;
 	}
@@ -346,6 +379,7 @@ static int daemon_start(struct daemon *d, const struct dopts *o)
 	struct rt_opts ro;
 	struct script_config sc = {.seed = o->seed, .seed_fixed = true, .on_endpoint = on_endpoint,
 				   .ctx = d};
+	char msg[512];
 	int err = 0;
 
 	rt_opts_default(&ro);
@@ -363,12 +397,98 @@ static int daemon_start(struct daemon *d, const struct dopts *o)
 		return -1;
 	if (o->tap != NULL && setup_tap(d, o) != 0)
 		return -1;
+	if (rt_drop_privileges(d->rt, o->user, msg, sizeof(msg)) != 0) {
+		fprintf(stderr, "%s: %s\n", PACKAGE, msg);
+		return -1;
+	}
 	rt_script_config(d->rt, &sc);
 	if ((d->sc = script_new(rt_sim(d->rt), &sc)) == NULL)
 		return -1;
 	if (d->text != NULL)
 		text_add_sim_hosts(d->text, rt_sim(d->rt));
 	return o->tap == NULL ? setup_demo(d, o) : 0;
+}
+
+/* Close every descriptor but keep (a forked child must not hold the TAP
+ * device or the listening socket open). */
+static void close_all_but(int keep)
+{
+	struct rlimit rl;
+	int max = 1024;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		max = rl.rlim_cur < 65536 ? (int)rl.rlim_cur : 65536;
+	for (int fd = 0; fd < max; fd++)
+		if (fd != keep)
+			close(fd);
+}
+
+/* nobody cannot remove a socket from root's directory, so a child that
+ * stays root and does nothing else removes it (if it is still the same
+ * file) when the daemon asks, at its stop, or when the daemon is gone
+ * (the end of the socket pair).  Returns the daemon's end, or -1. */
+static int spawn_unlinker(const char *path)
+{
+	struct stat st, now;
+	int sp[2];
+	pid_t pid;
+	char c = 'k';
+
+	if (lstat(path, &st) != 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) != 0)
+		return -1;
+	if ((pid = fork()) < 0) {
+		close(sp[0]);
+		close(sp[1]);
+		return -1;
+	}
+	if (pid > 0) {
+		close(sp[1]);
+		return sp[0];
+	}
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	close_all_but(sp[1]);
+	while (read(sp[1], &c, 1) < 0 && errno == EINTR)
+		;
+	if (lstat(path, &now) == 0 && now.st_ino == st.st_ino && now.st_dev == st.st_dev)
+		unlink(path);
+	(void)!write(sp[1], &c, 1);
+	_exit(0);
+}
+
+/* At the stop: have the child remove the socket, and wait until it has. */
+static void unlinker_finish(int fd)
+{
+	char c = 'x';
+
+	if (fd < 0)
+		return;
+	if (write(fd, &c, 1) == 1)
+		while (read(fd, &c, 1) < 0 && errno == EINTR)
+			;
+	close(fd);
+}
+
+/* Started as root with no one to become (no --user, no sudo): the socket
+ * is made while still root, in root's 0700 directory, and then the daemon
+ * runs as nobody, so that nothing a peer or a client can reach runs as
+ * root.  Only root can still connect (nobody cannot enter the directory).
+ * --user root keeps root. */
+static int drop_after_bind(struct daemon *d, const struct dopts *o, char *msg, size_t size)
+{
+	if (o->user != NULL || geteuid() != 0)
+		return 0;
+	if (server_path(d->srv) != NULL && (d->unlinker = spawn_unlinker(server_path(d->srv))) < 0) {
+		snprintf(msg, size, _("cannot start the helper that removes the socket: %s"),
+			 strerror(errno));
+		return -1;
+	}
+	if (rt_drop_privileges(d->rt, getpwnam("nobody") ? "nobody" : "65534", msg, size) != 0)
+		return -1;
+	fprintf(stderr, _("running as user %lu, the socket stays root's\n"),
+		(unsigned long)geteuid());
+	return 0;
 }
 
 static int daemon_serve(struct daemon *d, const struct dopts *o)
@@ -381,8 +501,12 @@ static int daemon_serve(struct daemon *d, const struct dopts *o)
 	cfg.path = o->socket;
 	cfg.ring = o->ring;
 	cfg.out_max = o->out_max;
+	cfg.clients_max = o->clients_max;
+	cfg.errors_max = o->errors_max;
+	cfg.stall_ms = o->stall_ms;
 	cfg.log = dlog;
-	if ((d->srv = server_new(d->rt, d->sc, &cfg, msg, sizeof(msg))) == NULL) {
+	if ((d->srv = server_new(d->rt, d->sc, &cfg, msg, sizeof(msg))) == NULL ||
+	    drop_after_bind(d, o, msg, sizeof(msg)) != 0) {
 		fprintf(stderr, "%s: %s\n", PACKAGE, msg);
 		return 1;
 	}
@@ -397,6 +521,7 @@ static int daemon_serve(struct daemon *d, const struct dopts *o)
 static void daemon_stop(struct daemon *d)
 {
 	server_free(d->srv);
+	unlinker_finish(d->unlinker);
 	if (d->text != NULL)
 		tv_bus_remove(rt_bus(d->rt), text_sink, d->text);
 	script_free(d->sc);
@@ -407,8 +532,9 @@ static void daemon_stop(struct daemon *d)
 int cmd_daemon(int argc, char **argv)
 {
 	struct dopts o = {.services = APPS_ALL, .speed = 1.0, .seed = 1, .ring = 4096,
-			  .out_max = 4u << 20};
-	struct daemon d = {0};
+			  .out_max = 4u << 20, .clients_max = 64, .errors_max = 64,
+			  .stall_ms = 10000};
+	struct daemon d = {.unlinker = -1};
 	int r = parse_opts(argc, argv, &o);
 
 	if (r != 0)

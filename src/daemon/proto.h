@@ -57,5 +57,8 @@
  * variable names an absolute directory, else /tmp/tcpviz-UID/tcpviz.sock.
  * Writes the path into buf; returns 0, or -1 when it does not fit. */
 int tvd_default_path(char *buf, size_t size);
+/* Where a client looks: the default path, or /tmp/tcpviz-UID/tcpviz.sock
+ * when only that one exists (a daemon started with sudo puts it there). */
+int tvd_client_path(char *buf, size_t size);
 
 #endif

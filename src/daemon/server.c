@@ -84,7 +84,9 @@ struct client {
 	bool readonly, subscribed;
 	unsigned mask;             /* event types subscribed to (1 << type) */
 	uint64_t skipped;          /* events not sent: over the stream's budget */
+	bool admitted;             /* let in: counted in st.clients */
 	bool reading, eof, throttled;
+	uint64_t quiet_since;      /* uv_now() of throttling or of the last write done */
 	bool blocked;              /* the socket said EAGAIN: wait for a flush */
 	bool quit;                 /* close once the output is written */
 	bool closing;              /* uv_close called */
@@ -104,6 +106,7 @@ struct server {
 	char path[108];
 	uv_pipe_t listen;
 	uv_prepare_t prep;
+	uv_timer_t stall;          /* runs while a client is throttled */
 	bool listening, bound, prep_active, shut, bus_added;
 	unsigned open_handles;
 	struct client *clients;
@@ -271,6 +274,7 @@ static void on_written(uv_write_t *req, int status)
 	free(w);
 	c->inflight = 0;
 	c->blocked = false;
+	c->quiet_since = uv_now(c->srv->loop);
 	if (status < 0) {
 		client_close(c);
 		return;
@@ -444,6 +448,7 @@ static void ring_push(struct server *s, const struct tv_event *ev)
 	}
 	s->ring_head = (s->ring_head + 1) % cap;
 	s->ring_lost++;
+	s->st.ring_lost++;
 }
 
 /* Events that always go out: few, and what a person steps through. */
@@ -1060,6 +1065,44 @@ static void client_update_reading(struct client *c)
 	}
 }
 
+/* A throttled client that reads nothing for stall_ms floods and never
+ * reads: closed, so it holds neither a client slot nor memory for good. */
+static void on_stall_check(uv_timer_t *t)
+{
+	struct server *s = t->data;
+	uint64_t now = uv_now(s->loop);
+	bool any = false;
+
+	for (struct client *c = s->clients; c != NULL; c = c->next) {
+		if (!c->throttled || c->closing)
+			continue;
+		if (now - c->quiet_since < s->cfg.stall_ms) {
+			any = true;
+			continue;
+		}
+		s->st.dropped_stalled++;
+		slog(s, _("client %u dropped: it read nothing for %u ms with %zu bytes waiting"),
+		     c->id, s->cfg.stall_ms, client_queued(c));
+		client_close(c);
+	}
+	if (!any)
+		uv_timer_stop(t);
+}
+
+static void client_throttle(struct client *c)
+{
+	struct server *s = c->srv;
+
+	if (!c->throttled)
+		c->quiet_since = uv_now(s->loop);
+	c->throttled = true;
+	prep_arm(s);
+	if (s->stall.data == s && !uv_is_active((uv_handle_t *)&s->stall)) {
+		unsigned every = s->cfg.stall_ms / 4 ? s->cfg.stall_ms / 4 : 1;
+		uv_timer_start(&s->stall, on_stall_check, every, every);
+	}
+}
+
 /* Handle every complete line buffered, unless a command is waiting or the
  * output is backed up. */
 static void client_process(struct client *c)
@@ -1072,10 +1115,8 @@ static void client_process(struct client *c)
 		size_t len = (size_t)(nl - (c->in + start));
 		handle_line(c, c->in + start, len);
 		start += len + 1;
-		if (client_queued(c) > c->srv->cfg.out_max / 2) {
-			c->throttled = true;
-			prep_arm(c->srv);
-		}
+		if (client_queued(c) > c->srv->cfg.out_max / 2)
+			client_throttle(c);
 	}
 	if (start > 0 && !c->closing) {
 		memmove(c->in, c->in + start, c->in_len - start);
@@ -1160,7 +1201,8 @@ static void on_client_closed(uv_handle_t *h)
 		s->clients = c->next;
 	if (c->next != NULL)
 		c->next->prev = c->prev;
-	s->st.clients--;
+	if (c->admitted)
+		s->st.clients--;
 	s->open_handles--;
 	free(c->in);
 	free(c->out.data);
@@ -1229,13 +1271,15 @@ static void client_admit(struct client *c)
 		client_bye(c, "permission", msg);
 		return;
 	}
-	if (s->st.clients > s->cfg.clients_max) {
+	if (s->st.clients >= s->cfg.clients_max) {
 		s->st.refused_full++;
 		slog(s, _("client %u refused: %u clients already"), c->id, s->cfg.clients_max);
 		client_bye(c, "busy", _("too many clients"));
 		return;
 	}
 	s->st.accepted++;
+	s->st.clients++;
+	c->admitted = true;
 	slog(s, _("client %u connected (uid %lu, pid %ld)"), c->id, c->uid, c->pid);
 	endpoints_scan(s);
 	client_greet(c);
@@ -1259,7 +1303,6 @@ static struct client *client_new(struct server *s)
 	if (s->clients != NULL)
 		s->clients->prev = c;
 	s->clients = c;
-	s->st.clients++;
 	s->open_handles++;
 	return c;
 }
@@ -1302,6 +1345,7 @@ void server_config_default(struct server_config *cfg)
 	cfg->ring = 4096;
 	cfg->clients_max = 64;
 	cfg->errors_max = 64;
+	cfg->stall_ms = 10000;
 }
 
 static int server_listen(struct server *s, char *msg, size_t size)
@@ -1351,8 +1395,15 @@ static int server_init(struct server *s, const struct server_config *cfg, char *
 	s->cfg = *cfg;
 	if (s->cfg.out_max < 1024)
 		s->cfg.out_max = 1024;
+	if (s->cfg.stall_ms < 100)
+		s->cfg.stall_ms = 100;
 	if (s->cfg.errors_max == 0)
 		s->cfg.errors_max = 1;
+	s->st.clients_max = s->cfg.clients_max;
+	s->st.errors_max = s->cfg.errors_max;
+	s->st.stall_ms = s->cfg.stall_ms;
+	s->st.ring = s->cfg.ring;
+	s->st.out_max = s->cfg.out_max;
 	if (cfg->path != NULL)
 		snprintf(s->path, sizeof(s->path), "%s", cfg->path);
 	else if (tvd_default_path(s->path, sizeof(s->path)) != 0) {
@@ -1374,6 +1425,13 @@ static int server_init(struct server *s, const struct server_config *cfg, char *
 	s->prep.data = s;
 	s->open_handles++;
 	uv_unref((uv_handle_t *)&s->prep);
+	if (uv_timer_init(s->loop, &s->stall) != 0) {
+		snprintf(msg, size, "%s", _("out of memory"));
+		return -1;
+	}
+	s->stall.data = s;
+	s->open_handles++;
+	uv_unref((uv_handle_t *)&s->stall);
 	endpoints_scan(s);
 	endpoints_add_taps(s);
 	if (tv_bus_add(sim_bus(s->sim), server_sink, s) != 0) {
@@ -1448,6 +1506,8 @@ void server_free(struct server *s)
 		client_close(c);
 	if (s->prep.data == s && !uv_is_closing((uv_handle_t *)&s->prep))
 		uv_close((uv_handle_t *)&s->prep, on_handle_closed);
+	if (s->stall.data == s && !uv_is_closing((uv_handle_t *)&s->stall))
+		uv_close((uv_handle_t *)&s->stall, on_handle_closed);
 	/* Let the loop run the close callbacks (and cancel pending writes). */
 	for (int i = 0; i < 16 && s->open_handles > 0; i++)
 		uv_run(s->loop, UV_RUN_NOWAIT);

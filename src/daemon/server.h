@@ -29,9 +29,12 @@
  *                             devices: "name", "offload", "rx"/"tx"
  *                             traffic], "hosts": [{"id",
  *                             "name", "addr", "mac", "mtu", "counters":
- *                             {name: n}, "gate": {"in", "out" (hold or
- *                             pass), "stats", "held": [frames], "rules":
- *                             [rules]}, "tcbs": [every TCB, every field,
+ *                             {name: n}, "limits": {each bound and its
+ *                             use: "conns_max", "conns", "backlog",
+ *                             "ooo_max", "rcvbuf", "sndbuf", "arp_cache",
+ *                             "arp_entries", "arp_pending"}, "gate": {"in",
+ *                             "out" (hold or pass), "stats", "hold_max",
+ *                             "held": [frames], "rules": [rules]}, "tcbs": [every TCB, every field,
  *                             timers with "deadline" and "remaining"]}]}
  *   subscribe [json] [nohistory] [only TYPE,...]
  *                             start the event stream: the reply
@@ -44,7 +47,9 @@
  *                             format (the word is accepted for clarity).
  *                             Subscribing again changes the types.
  *   unsubscribe               stop it.
- *   stats                     the server's counters.  Reply: "stats".
+ *   stats                     the server's counters, and its bounds under
+ *                             "limits" ("clients_max", "errors_max",
+ *                             "ring", "out_max").  Reply: "stats".
  *   ping                      Reply: "time" (virtual µs).
  *   speed [X]                 set the clock's speed (0.1 to 100); without
  *                             X just report.  Reply: "speed", "paused".
@@ -78,7 +83,8 @@
  * errors_max bad lines in a row, too.  A client whose unsent output
  * passes out_max bytes (it stopped reading) is closed; while its output
  * is above half that, the server stops reading its requests, so a flood
- * of requests slows only the client that sends it.  A half line left at
+ * of requests slows only the client that sends it; and if it then reads
+ * nothing for stall_ms, it is closed too (it floods and never reads).  A half line left at
  * end of input is discarded (never run: it may be cut short).  Each case
  * is counted (server_stats) and logged.
  */
@@ -102,6 +108,7 @@ struct server_config {
 	unsigned ring;             /* recent events kept for subscribers: 4096 */
 	unsigned clients_max;      /* clients at once: 64 */
 	unsigned errors_max;       /* bad requests in a row before a drop: 64 */
+	unsigned stall_ms;         /* throttled and reading nothing this long: dropped (10 s) */
 	/* One line per notable thing (translated, no newline); NULL: quiet. */
 	void (*log)(void *ctx, const char *line);
 	void *log_ctx;
@@ -117,6 +124,7 @@ struct server_stats {
 	uint64_t overlong;         /* lines over TVD_LINE_MAX (client closed) */
 	uint64_t half_lines;       /* partial lines discarded at end of input */
 	uint64_t dropped_slow;     /* clients closed: output over out_max */
+	uint64_t dropped_stalled;  /* clients closed: throttled, read nothing for stall_ms */
 	uint64_t dropped_errors;   /* clients closed: errors_max bad lines */
 	uint64_t events;           /* events seen on the bus */
 	uint64_t event_lines;      /* event lines queued to subscribers */
@@ -124,6 +132,12 @@ struct server_stats {
 				      budget (counted once per subscriber) */
 	unsigned clients;          /* connected now */
 	unsigned subscribers;      /* of which subscribed */
+	uint64_t ring_lost;        /* events the ring let go (the oldest): a
+				      late subscriber's history lacks them */
+	/* The limits in force (server_config after its floors), so that
+	 * `stats` shows each counter next to its bound. */
+	unsigned clients_max, errors_max, ring, stall_ms;
+	uint64_t out_max;
 };
 
 void server_config_default(struct server_config *cfg);

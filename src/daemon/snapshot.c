@@ -20,6 +20,7 @@
 
 #include "core/gate.h"
 #include "core/host.h"
+#include "core/ipv4.h"
 #include "core/seq.h"
 #include "core/tcb.h"
 #include "daemon/internal.h"
@@ -337,6 +338,7 @@ static json_t *gate_value(const struct gate *g)
 	       put(o, "out", json_string(gate_dir_mode(g, TV_DIR_OUT) == GATE_HOLD ? "hold" : "pass")) |
 	       put(o, "stats", gate_stats_value(gate_stats(g))) |
 	       put(o, "held_count", json_integer((json_int_t)gate_held_count(g))) |
+	       put(o, "hold_max", json_integer((json_int_t)gate_hold_max(g))) |
 	       put(o, "held", ah) | put(o, "rules", ar);
 	return done(o, err);
 }
@@ -364,6 +366,19 @@ static json_t *host_tcbs(const struct host *h, tv_time now)
 	return done(a, err);
 }
 
+/* Each bound next to how much of it is in use (LIMITS in tcpviz(1)). */
+static json_t *host_limits(const struct host *h)
+{
+	const struct host_config *c = &h->cfg;
+
+	return json_pack("{s:I, s:I, s:i, s:I, s:I, s:I, s:i, s:i, s:i}", "conns_max",
+			 (json_int_t)c->max_conns, "conns", (json_int_t)h->tcp->ntcbs, "backlog",
+			 (int)c->backlog_default, "ooo_max", (json_int_t)c->tcp.ooo_max, "rcvbuf",
+			 (json_int_t)c->tcp.rcvbuf, "sndbuf", (json_int_t)c->tcp.sndbuf,
+			 "arp_cache", (int)c->arp_cache_max, "arp_entries", (int)arp_cache_size(h),
+			 "arp_pending", (int)c->arp_pending_max);
+}
+
 static json_t *host_value(const struct sim *sim, const struct host *h, tv_time now)
 {
 	const struct gate *g = sim_gate(sim, h);
@@ -374,7 +389,7 @@ static json_t *host_value(const struct sim *sim, const struct host *h, tv_time n
 
 	if (o == NULL)
 		return NULL;
-	return done(o, put(o, "counters", host_counters(h)) |
+	return done(o, put(o, "counters", host_counters(h)) | put(o, "limits", host_limits(h)) |
 			       put(o, "gate", g ? gate_value(g) : json_null()) |
 			       put(o, "tcbs", host_tcbs(h, now)));
 }
@@ -389,7 +404,8 @@ json_t *snap_hosts(const struct sim *sim, tv_time now)
 	return done(a, err);
 }
 
-json_t *snap_stats(const struct server_stats *st)
+/* The server's counters. */
+static json_t *snap_counts(const struct server_stats *st)
 {
 	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:i}",
 			 "accepted", jx_u64(st->accepted), "refused_peer", jx_u64(st->refused_peer),
@@ -400,4 +416,23 @@ json_t *snap_stats(const struct server_stats *st)
 			 jx_u64(st->dropped_slow), "dropped_errors", jx_u64(st->dropped_errors),
 			 "events", jx_u64(st->events), "event_lines", jx_u64(st->event_lines),
 			 "events_skipped", jx_u64(st->events_skipped), "clients", (int)st->clients, "subscribers", (int)st->subscribers);
+}
+
+/* The counters, and the limits they count against under "limits". */
+json_t *snap_stats(const struct server_stats *st)
+{
+	json_t *o = snap_counts(st);
+
+	if (o != NULL &&
+	    (json_object_set_new(o, "ring_lost", jx_u64(st->ring_lost)) != 0 ||
+	     json_object_set_new(o, "dropped_stalled", jx_u64(st->dropped_stalled)) != 0 ||
+	     json_object_set_new(o, "limits",
+				 json_pack("{s:i, s:i, s:i, s:o, s:i}", "clients_max",
+					   (int)st->clients_max, "errors_max", (int)st->errors_max,
+					   "ring", (int)st->ring, "out_max", jx_u64(st->out_max),
+					   "stall_ms", (int)st->stall_ms)) != 0)) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }

@@ -40,6 +40,29 @@ int tvd_default_path(char *buf, size_t size)
 	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
+/* A daemon started with sudo drops to the user before it makes its
+ * socket, but sudo has cleared XDG_RUNTIME_DIR, so the socket is in
+ * /tmp/tcpviz-UID while the user's shell looks in XDG_RUNTIME_DIR.  A
+ * client therefore falls back to the /tmp place when the first is not
+ * there. */
+int tvd_client_path(char *buf, size_t size)
+{
+	struct stat st;
+	char alt[256];
+	int n;
+
+	if (tvd_default_path(buf, size) != 0)
+		return -1;
+	if (lstat(buf, &st) == 0)
+		return 0;
+	n = snprintf(alt, sizeof(alt), "/tmp/tcpviz-%lu/%s", (unsigned long)geteuid(),
+		     TVD_SOCK_NAME);
+	if (n < 0 || (size_t)n >= sizeof(alt) || (size_t)n >= size || lstat(alt, &st) != 0)
+		return 0;
+	memcpy(buf, alt, (size_t)n + 1);
+	return 0;
+}
+
 static int fail(char *msg, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static int fail(char *msg, size_t size, const char *fmt, ...)

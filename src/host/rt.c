@@ -543,6 +543,9 @@ static int rt_tap_host(struct rt *rt, struct tap *t, const struct rt_tap_opts *o
 
 	sim_host_config(rt->sim, &hc, name, o->addr);
 	hc.prefix_len = o->addr_len;
+	/* A real link can bring a SYN flood: recycle the oldest half-open
+	 * connection rather than lock everyone out (RFC 4987 3.4). */
+	hc.backlog_evict = true;
 	r = sim_add_host_config(rt->sim, &hc, &t->host);
 	if (r == TV_EEXIST) {
 		snprintf(msg, size, _("cannot add host '%s': its name or MAC address is taken"),

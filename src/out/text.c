@@ -5,7 +5,10 @@
  * direction's initial sequence number, and which side opened a
  * connection), then formats and prints it when its type is in the mask.
  * Learning is kept in a small hash table of directed flows keyed by the
- * 4-tuple, the way tcpdump keeps its relative-sequence state.
+ * 4-tuple, the way tcpdump keeps its relative-sequence state.  A daemon
+ * runs for days and a SYN flood brings a new flow per SYN, so the table is
+ * bounded: past TEXT_FLOWS_MAX flows it is forgotten and starts again
+ * (flows seen before then print absolute sequence numbers).
  *
  * Formatting appends pieces to a line buffer with snprintf; every phrase
  * is passed through gettext, and the core's rule sentences and counter
@@ -48,6 +51,7 @@ struct text_out {
 	unsigned nhosts;
 	struct flow *flows;     /* open addressing, cap a power of two */
 	size_t cap, n;
+	unsigned long flows_forgotten;
 };
 
 struct line {
@@ -129,6 +133,11 @@ void text_set_mask(struct text_out *t, unsigned mask)
 unsigned long text_lines(const struct text_out *t)
 {
 	return t->lines;
+}
+
+unsigned long text_flows_forgotten(const struct text_out *t)
+{
+	return t->flows_forgotten;
 }
 
 /* ---- names ---- */
@@ -231,6 +240,12 @@ static struct flow *flow_get(struct text_out *t, uint32_t saddr, uint16_t sport,
 	if (2 * (t->n + 1) > t->cap && !flow_grow(t))
 		return NULL;
 	f = flow_slot(t->flows, t->cap, saddr, sport, daddr, dport);
+	if (!f->used && t->n >= TEXT_FLOWS_MAX) {
+		memset(t->flows, 0, t->cap * sizeof(*t->flows));
+		t->n = 0;
+		t->flows_forgotten++;
+		f = flow_slot(t->flows, t->cap, saddr, sport, daddr, dport);
+	}
 	if (!f->used) {
 		*f = (struct flow){saddr, daddr, sport, dport, 0, true, false, false};
 		t->n++;

@@ -39,6 +39,7 @@
 	 TEXT_BIT(TV_EV_TIMER_FIRE) | TEXT_BIT(TV_EV_RETRANSMIT) | TEXT_BIT(TV_EV_GATE) |  \
 	 TEXT_BIT(TV_EV_WIRE) | TEXT_BIT(TV_EV_NOTE))
 #define TEXT_MASK_ALL ((1u << TV_EV_TYPE_COUNT) - 1)
+#define TEXT_FLOWS_MAX 65536 /* directions remembered for relative numbers */
 
 struct sim;
 struct text_out;
@@ -62,6 +63,8 @@ size_t text_format(const struct text_out *t, const struct tv_event *ev, char *bu
 void text_sink(void *ctx, const struct tv_event *ev);
 /* Lines written so far. */
 unsigned long text_lines(const struct text_out *t);
+/* Times the flow table passed TEXT_FLOWS_MAX and was forgotten. */
+unsigned long text_flows_forgotten(const struct text_out *t);
 
 /* The initial sequence number learned for the direction saddr:sport ->
  * daddr:dport (for writers that number relatively): true and *isn set

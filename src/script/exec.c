@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/ipv4.h"
 #include "i18n.h"
 #include "script/internal.h"
 
@@ -316,6 +317,7 @@ static void send_free_all(struct sconn *c)
 		free(s);
 	}
 	c->sends_tail = NULL;
+	c->nsends = 0;
 }
 
 static void conn_unlink(struct script *sc, struct sconn *c)
@@ -413,6 +415,7 @@ static int send_refill(struct sconn *c)
 	if (s->left == 0) {
 		if ((c->sends = s->next) == NULL)
 			c->sends_tail = NULL;
+		c->nsends--;
 		free(s->text);
 		free(s);
 	}
@@ -609,13 +612,56 @@ static enum script_status param_check(struct script *sc, const struct script_par
 	    !(p->id == SCRIPT_P_MSS && p->value == 0))
 		return sx_error(sc, p->col, _("'%s' must be at least %d"), val_param_name(p->id),
 				TCP_MSS_MIN);
-	if ((p->id == SCRIPT_P_SNDBUF) && p->value == 0)
+	if ((p->id == SCRIPT_P_SNDBUF || p->id == SCRIPT_P_CONNS_MAX ||
+	     p->id == SCRIPT_P_ARP_CACHE || p->id == SCRIPT_P_HOLD_MAX) && p->value == 0)
 		return sx_error(sc, p->col, _("'%s' cannot be 0"), val_param_name(p->id));
 	return SCRIPT_OK;
 }
 
-/* Apply a host parameter; false for one that only a connection has. */
-static bool param_host(struct tcp_params *tp, uint16_t *backlog, const struct script_param *p)
+/* The ARP cache of a running host is resized (shrinking evicts). */
+static enum script_status limit_arp_cache(struct script *sc, struct host *h,
+					  const struct script_param *p)
+{
+	int r = arp_set_cache_max(h, (unsigned)p->value);
+
+	if (r == TV_ENOBUFS)
+		return sx_error(sc, p->col, _("'%s': host '%s' has more static ARP entries than that"),
+				val_param_name(p->id), h->cfg.name);
+	if (r != 0)
+		return sx_fail(sc, p->col, _("setting '%s' failed: %s"), val_param_name(p->id),
+			       _(tv_strerror(r)));
+	return SCRIPT_OK;
+}
+
+/* A host's limits (h NULL: for hosts added later).  -1 if p is none. */
+static int param_limit(struct script *sc, struct host *h, const struct script_param *p)
+{
+	struct host_config *hc = h ? &h->cfg : &sc->limits;
+	uint64_t v = p->value;
+
+	switch (p->id) {
+	case SCRIPT_P_BACKLOG: hc->backlog_default = (uint16_t)v; break;
+	case SCRIPT_P_CONNS_MAX: hc->max_conns = (uint32_t)v; break;
+	case SCRIPT_P_ARP_PENDING: hc->arp_pending_max = (uint16_t)v; break;
+	case SCRIPT_P_BACKLOG_EVICT: hc->backlog_evict = v != 0; break;
+	case SCRIPT_P_ARP_CACHE:
+		if (h != NULL)
+			return limit_arp_cache(sc, h, p);
+		hc->arp_cache_max = (uint16_t)v;
+		break;
+	case SCRIPT_P_HOLD_MAX:
+		if (h == NULL)
+			sc->hold_max = (size_t)v;
+		else if (sim_gate(sc->sim, h) != NULL)
+			gate_set_hold_max(sim_gate(sc->sim, h), (size_t)v);
+		break;
+	default: return -1;
+	}
+	return SCRIPT_OK;
+}
+
+/* Apply a TCP parameter; false for one that only a connection has. */
+static bool param_host(struct tcp_params *tp, const struct script_param *p)
 {
 	uint64_t v = p->value;
 
@@ -641,7 +687,7 @@ static bool param_host(struct tcp_params *tp, uint16_t *backlog, const struct sc
 	case SCRIPT_P_FIN_WAIT_2: tp->fin_wait_2 = v; break;
 	case SCRIPT_P_PERSIST_MIN: tp->persist_min = v; break;
 	case SCRIPT_P_PERSIST_MAX: tp->persist_max = v; break;
-	case SCRIPT_P_BACKLOG: *backlog = (uint16_t)v; break;
+	case SCRIPT_P_OOO_MAX: tp->ooo_max = (uint32_t)v; break;
 	default: return false;
 	}
 	return true;
@@ -652,10 +698,15 @@ static enum script_status params_host(struct script *sc, struct host *h,
 {
 	for (unsigned i = 0; i < pl->n; i++) {
 		const struct script_param *p = &pl->p[i];
-		uint16_t dummy = 0;
+		int r;
 		if (param_check(sc, p) != SCRIPT_OK)
 			return SCRIPT_ERROR;
-		if (!param_host(h ? &h->cfg.tcp : &sc->defaults, h ? &h->cfg.backlog_default : &dummy, p))
+		if ((r = param_limit(sc, h, p)) >= 0) {
+			if (r != SCRIPT_OK)
+				return (enum script_status)r;
+			continue;
+		}
+		if (!param_host(h ? &h->cfg.tcp : &sc->defaults, p))
 			return sx_error(sc, p->col, _("'%s' is a connection parameter; set it on a connection"),
 					val_param_name(p->id));
 	}
@@ -769,6 +820,11 @@ static enum script_status exec_host(struct script *sc, const struct script_cmd *
 	if (cmd->has_mac)
 		memcpy(hc.mac, cmd->mac, 6);
 	hc.tcp = sc->defaults;
+	hc.max_conns = sc->limits.max_conns;
+	hc.backlog_default = sc->limits.backlog_default;
+	hc.arp_cache_max = sc->limits.arp_cache_max;
+	hc.arp_pending_max = sc->limits.arp_pending_max;
+	hc.backlog_evict = sc->limits.backlog_evict;
 	/* Named before it exists: a new host announces itself (gratuitous
 	 * ARP) from inside sim_add_host_config, under id count + 1. */
 	if (sc->cfg.on_endpoint)
@@ -783,6 +839,8 @@ static enum script_status exec_host(struct script *sc, const struct script_cmd *
 		return sx_error(sc, 0, _("cannot add host '%s': %s"), cmd->a.name, _(tv_strerror(r)));
 	if (sc->hold_all)
 		gate_hold_dir(sc, h, TV_DIR_OUT, true);
+	if (sc->hold_max != 0 && sim_gate(sc->sim, h) != NULL)
+		gate_set_hold_max(sim_gate(sc->sim, h), sc->hold_max);
 	peer_host_added(sc, h);
 	if (sc->cfg.on_endpoint && h->id != sim_host_count(sc->sim))
 		sc->cfg.on_endpoint(sc->cfg.ctx, h->id, h->cfg.name, h->cfg.addr);
@@ -830,6 +888,11 @@ static enum script_status exec_wire(struct script *sc, const struct script_cmd *
 	struct wire_port *a, *b;
 	struct wire_impair im;
 
+	if (w->has_limit && (w->from.name[0] != '\0' || w->limit == 0))
+		return sx_error(sc, w->from.col, "%s",
+				_("'limit' is one number of frames (1 or more) for the whole wire: give it without ends"));
+	if (w->has_limit)
+		wire_set_limit(wr, (size_t)w->limit);
 	if (w->from.name[0] == '\0') {
 		wire_apply(w, &sc->wire_default);
 		wire_set_default(wr, &sc->wire_default);
@@ -857,6 +920,16 @@ static enum script_status sock_failed(struct script *sc, const char *what, const
 	return sx_fail(sc, 0, _("%s %s failed: %s"), what, name, _(tv_strerror(r)));
 }
 
+/* No socket: the connection table full (tcp.sock_limit) says which limit. */
+static enum script_status sock_new_failed(struct script *sc, const char *what, const char *name,
+					  const struct host *h, int r)
+{
+	if (r == TV_ENOBUFS)
+		return sx_fail(sc, 0, _("%s %s failed: host '%s' has %u connections, its conns.max"),
+			       what, name, h->cfg.name, (unsigned)h->cfg.max_conns);
+	return sock_failed(sc, what, name, r);
+}
+
 static enum script_status exec_listen(struct script *sc, const struct script_cmd *cmd)
 {
 	struct host *h = sx_need_host(sc, &cmd->dest.ref);
@@ -879,7 +952,7 @@ static enum script_status exec_listen(struct script *sc, const struct script_cmd
 	r = sock_new(h, conn_cb, c, &c->sk);
 	if (r != 0) {
 		conn_unlink(sc, c);
-		return sock_failed(sc, "listen", name.name, r);
+		return sock_new_failed(sc, "listen", name.name, h, r);
 	}
 	if (params_conn(sc, c, &cmd->params, &backlog) != SCRIPT_OK)
 		goto undo;
@@ -954,7 +1027,7 @@ static enum script_status exec_connect(struct script *sc, const struct script_cm
 	r = sock_new(h, conn_cb, c, &c->sk);
 	if (r != 0) {
 		conn_unlink(sc, c);
-		return sock_failed(sc, "connect", name.name, r);
+		return sock_new_failed(sc, "connect", name.name, h, r);
 	}
 	if (params_conn(sc, c, &cmd->params, NULL) != SCRIPT_OK)
 		goto undo;
@@ -1025,6 +1098,9 @@ static enum script_status exec_send(struct script *sc, const struct script_cmd *
 		return SCRIPT_ERROR;
 	if (cmd->n == 0)
 		return SCRIPT_OK;
+	if (c->nsends >= SCRIPT_SENDS_MAX)
+		return sx_fail(sc, 0, _("'%s' already has %u sends waiting for the peer to read (%u at most)"),
+			       c->name, c->nsends, SCRIPT_SENDS_MAX);
 	if ((s = send_new(cmd)) == NULL)
 		return sx_fail(sc, 0, "%s", _("out of memory"));
 	if (c->sends_tail != NULL)
@@ -1032,6 +1108,7 @@ static enum script_status exec_send(struct script *sc, const struct script_cmd *
 	else
 		c->sends = s;
 	c->sends_tail = s;
+	c->nsends++;
 	r = conn_flush(c);
 	return r != 0 ? sock_failed(sc, "send", c->name, r) : SCRIPT_OK;
 }
@@ -1613,6 +1690,7 @@ struct script *script_new(struct sim *sim, const struct script_config *cfg)
 	tv_rng_seed(&sc->rng, sc->cfg.seed ^ 0x5443505649ull);
 	host_config_default(&hc);
 	sc->defaults = hc.tcp;
+	sc->limits = hc;
 	wire_impair_none(&sc->wire_default);
 	if (tv_bus_add(sim_bus(sim), sx_sink, sc) != 0) {
 		free(sc);

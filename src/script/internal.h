@@ -172,6 +172,9 @@ struct sconn {
 				    tx, oldest first: made a chunk at a time,
 				    so `send c 1g` does not take a gigabyte */
 	struct sx_send *sends_tail;
+	unsigned nsends;         /* at most SCRIPT_SENDS_MAX: a client that
+				    queues sends faster than the peer reads
+				    is refused, not fed memory */
 };
 
 /* One `send` not yet handed over: `left` more bytes of a pattern. */
@@ -230,6 +233,9 @@ struct script {
 	uint32_t hold_rule[SIM_HOSTS_MAX][2]; /* by host id - 1 and direction */
 	bool sink_added;
 	struct tcp_params defaults;  /* for hosts added later (`set all`) */
+	struct host_config limits;   /* their limits: max_conns, backlog_default,
+					arp_cache_max, arp_pending_max */
+	size_t hold_max;             /* their gates' hold.max; 0: the default */
 	struct wire_impair wire_default;
 	tv_frame_tap_fn tap;
 	void *tap_ctx;

@@ -422,7 +422,7 @@ static int ps_param_value(struct parser *ps, struct script_param *p)
 	case SCRIPT_P_KEEPCNT:
 		return ps_uint(ps, 255, &p->value, _("a count (0 to 255)"));
 	case SCRIPT_P_KEEPALIVE: case SCRIPT_P_DELACK: case SCRIPT_P_NAGLE:
-	case SCRIPT_P_WSCALE: case SCRIPT_P_AUTOREAD:
+	case SCRIPT_P_WSCALE: case SCRIPT_P_AUTOREAD: case SCRIPT_P_BACKLOG_EVICT:
 		if (ps_onoff(ps, &b) != 0)
 			return -1;
 		p->value = b;
@@ -431,6 +431,12 @@ static int ps_param_value(struct parser *ps, struct script_param *p)
 		return ps_size(ps, 1u << 30, &p->value);
 	case SCRIPT_P_MSS:
 		return ps_size(ps, 65535, &p->value);
+	case SCRIPT_P_OOO_MAX:
+		return ps_size(ps, 1u << 30, &p->value);
+	case SCRIPT_P_CONNS_MAX:
+		return ps_uint(ps, SCRIPT_CONNS_MAX, &p->value, _("a number of connections"));
+	case SCRIPT_P_HOLD_MAX:
+		return ps_uint(ps, SCRIPT_HOLD_MAX, &p->value, _("a number of frames"));
 	default:
 		return ps_uint(ps, 65535, &p->value, _("a number"));
 	}
@@ -533,11 +539,14 @@ static int p_wire_item(struct parser *ps, struct script_wire *w)
 		return w->has_wait = true, ps_duration(ps, &w->wait);
 	if (ps_accept(ps, "none"))
 		return w->none = true, 0;
+	if (ps_accept(ps, "limit"))
+		return w->has_limit = true,
+		       ps_uint(ps, SCRIPT_WIRE_LIMIT_MAX, &w->limit, _("a number of frames"));
 	if (t->kind == TK_WORD)
 		return ps_unknown(ps, t, _("unknown impairment '%s'"),
 				  _("unknown impairment '%s'; did you mean '%s'?"),
 				  (const char *const[]){"delay", "jitter", "loss", "dup", "reorder",
-							"wait", "none"}, 7);
+							"wait", "none", "limit"}, 8);
 	return ps_expected(ps, t, _("an impairment (delay, jitter, loss, dup, reorder or none)"));
 }
 

@@ -37,7 +37,10 @@ static int pkt_seconds(struct parser *ps, tv_time *t)
 	if (tk->kind != TK_NUM)
 		return ps_expected(ps, tk, _("a time in seconds (like 0.1)"));
 	ps->i++;
-	size_t n = strspn(tk->p, "0123456789.");
+	/* The token is not NUL-terminated (a line is text + len): stay in it. */
+	size_t n = 0;
+	while (n < tk->len && ((tk->p[n] >= '0' && tk->p[n] <= '9') || tk->p[n] == '.'))
+		n++;
 	if (n < tk->len)
 		e = val_duration(tk->p, tk->len, t);
 	else if (tk->len + 1 >= sizeof(buf))

@@ -43,6 +43,10 @@
 #define SCRIPT_LINE_MAX 65536     /* longest line accepted */
 #define SCRIPT_NOTE_MAX 199       /* longest narration (tv_event note) */
 #define SCRIPT_SEND_MAX (1ull << 40) /* largest `send N`: made as it goes, not held */
+#define SCRIPT_SENDS_MAX 4096     /* sends waiting on one connection */
+#define SCRIPT_CONNS_MAX (1u << 20) /* largest conns.max */
+#define SCRIPT_HOLD_MAX (1u << 20)  /* largest hold.max */
+#define SCRIPT_WIRE_LIMIT_MAX (1u << 20) /* largest `wire limit` */
 
 /* ---- errors ---- */
 
@@ -99,6 +103,12 @@ enum script_param_id {
 	SCRIPT_P_PERSIST_MAX,
 	SCRIPT_P_BACKLOG,
 	SCRIPT_P_AUTOREAD,
+	SCRIPT_P_CONNS_MAX,       /* the limits of a host (doc: LIMITS in tcpviz(1)) */
+	SCRIPT_P_OOO_MAX,
+	SCRIPT_P_ARP_CACHE,
+	SCRIPT_P_ARP_PENDING,
+	SCRIPT_P_HOLD_MAX,
+	SCRIPT_P_BACKLOG_EVICT,   /* a SYN at a full backlog evicts the oldest half-open */
 	SCRIPT_P_COUNT
 };
 
@@ -302,6 +312,8 @@ struct script_cmd {
 		bool has_delay, has_jitter, has_loss, has_dup, has_reorder, has_wait;
 		tv_time delay, jitter, wait;
 		uint32_t loss, dup, reorder;  /* ppm */
+		bool has_limit;       /* frames in flight on the whole wire */
+		uint64_t limit;
 	} wire;
 	struct script_rule rule;
 	struct script_until until;

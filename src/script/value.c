@@ -301,7 +301,8 @@ static const char *const param_names[SCRIPT_P_COUNT] = {
 	"data.retries", "keepalive", "keepalive.idle", "keepalive.intvl",
 	"keepalive.count", "delack", "delack.timeout", "nagle", "rcvbuf", "sndbuf",
 	"mss", "wscale", "fin_wait_2", "persist.min", "persist.max", "backlog",
-	"autoread",
+	"autoread", "conns.max", "ooo.max", "arp.cache", "arp.pending", "hold.max",
+	"backlog.evict",
 };
 
 const char *val_param_name(enum script_param_id id)

@@ -6,7 +6,8 @@
 # connection to CLOSE-WAIT.  Two followers of the event stream, one of
 # them read-only, see the same events.  Then garbage on the control socket
 # is answered with errors while 32 MiB go through the echo service and
-# come back hash-equal.
+# come back hash-equal.  The daemon, started as root, runs as nobody once
+# the device is open.
 . "${srcdir:-.}/tests/netns/lib.sh"
 netns_enter "$@"
 need nc netcat-openbsd
@@ -19,20 +20,15 @@ ctl() {
 	"$TCPVIZ" ctl --socket "$SOCK" "$@"
 }
 
-# Poll (the hang guard bounds it) until the command succeeds.
-until_ok() {
-	n=$((GUARD * 20))
-	until "$@" >/dev/null 2>&1; do
-		n=$((n - 1))
-		[ "$n" -gt 0 ] && alive "$TV_PID" || return 1
-		sleep 0.05
-	done
-}
-
 "$TCPVIZ" daemon --tap "$TAP" --addr "$SADDR/24" --host-addr "$KADDR/24" \
 	--services echo --socket "$SOCK" 2>"$TMP/err" &
 TV_PID=$!
 wait_for "$TMP/err" 'running at speed' 30 || fail "the daemon did not start"
+# Root is dropped once the device is open and the socket exists.
+if [ -z "${SUDO_UID:-}" ]; then
+	uid=$(awk '/^Uid:/ { print $2 }' "/proc/$TV_PID/status")
+	[ "$uid" = 65534 ] || fail "the daemon on $TAP runs as uid $uid, not nobody"
+fi
 
 ctl --follow --json >"$TMP/f1" 2>&1 &
 BG_PIDS=$!

@@ -83,6 +83,17 @@ alive() {
 	[ -r "/proc/$1/stat" ] && [ "$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)" != Z ]
 }
 
+# Poll (the hang guard bounds it) until the command succeeds, while
+# tcpviz ($TV_PID) lives.
+until_ok() {
+	n=$((GUARD * 20))
+	until "$@" >/dev/null 2>&1; do
+		n=$((n - 1))
+		[ "$n" -gt 0 ] && alive "$TV_PID" || return 1
+		sleep 0.05
+	done
+}
+
 # Lines of FILE matching PATTERN (0 when there is no FILE yet).
 count() {
 	c=$(grep -a -E -c -- "$2" "$1" 2>/dev/null)
