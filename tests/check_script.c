@@ -954,6 +954,33 @@ START_TEST(test_seed_line_must_match_the_sims_seed)
 }
 END_TEST
 
+/* chargen on a wire with no delay: `run` and `run until` end with a
+ * failure that says why and what to do, instead of spinning for ever. */
+START_TEST(test_run_with_time_standing_still_fails_clearly)
+{
+	static const char setup[] = "host A\nhost B\nset all rcvbuf 2k sndbuf 2k\n"
+				    "start B chargen\nconnect A to B:19 as c\n"
+				    "run until c is ESTABLISHED\n";
+	static const char want[] = "time stands still at 0s: traffic without end at one "
+				   "instant (a sender such as chargen on a wire with no delay); "
+				   "give the wire a delay, e.g. 'wire delay 100us'";
+	const char *last[] = {"run 1s\n", "run until c received 1g\n"};
+	char text[512];
+	struct run r;
+
+	for (unsigned i = 0; i < 2; i++) {
+		snprintf(text, sizeof(text), "%s%s", setup, last[i]);
+		ck_assert_int_eq(run_text(&r, text), SCRIPT_FAILED);
+		ck_assert_uint_eq(r.line_failed, 7);
+		ck_assert_msg(strstr(r.msg, want) != NULL, "%s", r.msg);
+		run_free(&r);
+	}
+	run_ok(&r, "host A\nhost B\nwire delay 1ms\nstart B chargen\n"
+		   "connect A to B:19 as c\nrun 100ms\nexpect c received > 0\n");
+	run_free(&r);
+}
+END_TEST
+
 /* =================================================================== */
 /* The raw peer.                                                        */
 /* =================================================================== */
@@ -1494,6 +1521,7 @@ static Suite *script_suite(void)
 	tcase_add_test(x, test_say_emits_a_note_and_pause_asks_to_stop);
 	tcase_add_test(x, test_same_script_and_seed_give_the_same_events);
 	tcase_add_test(x, test_seed_line_must_match_the_sims_seed);
+	tcase_add_test(x, test_run_with_time_standing_still_fails_clearly);
 	tcase_add_test(pe, test_peer_opens_a_connection_packetdrill_style);
 	tcase_add_test(pe, test_peer_checks_retransmission_timing);
 	tcase_add_test(pe, test_host_connecting_to_the_peer_is_learned);

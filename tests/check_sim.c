@@ -448,6 +448,37 @@ START_TEST(test_handshake_stepped_through_a_gate)
 }
 END_TEST
 
+/* On a wire with no delay, chargen to a client that reads everything
+ * moves data without time passing: a run must give up (TV_ESTALLED, the
+ * clock where it stood) instead of spinning for ever.  Small buffers keep
+ * each step to a few frames, so the bound is reached quickly. */
+START_TEST(test_endless_traffic_at_one_instant_stalls_the_run)
+{
+	struct host *a, *b;
+	struct sim *s = sim_ab(1, &a, &b);
+	struct apps *ap;
+	struct conn c = {0};
+
+	a->cfg.tcp.rcvbuf = b->cfg.tcp.rcvbuf = 2048;
+	a->cfg.tcp.sndbuf = b->cfg.tcp.sndbuf = 2048;
+	ck_assert_int_eq(apps_start(b, APP_BIT(APP_CHARGEN), 0, &ap), 0);
+	ck_assert_int_eq(sock_connect(a, ADDR_B, 19, 0, conn_cb, &c, &c.sk, 0), 0);
+	ck_assert_int_eq(sim_run_until(s, conn_connected, &c, TV_SEC(1)), 0);
+	tv_time t0 = sim_now(s);
+	ck_assert_int_eq(sim_run_for(s, TV_SEC(3)), TV_ESTALLED);
+	ck_assert_uint_eq(sim_now(s), t0);
+	ck_assert_uint_gt(c.got, 0);
+	ck_assert_int_eq(sim_run_until_idle(s, TV_SEC(3)), TV_ESTALLED);
+	/* With a delay on the wire the same traffic lets time pass. */
+	set_delay(s, TV_MSEC(1));
+	ck_assert_int_eq(sim_run_for(s, TV_MSEC(50)), 0);
+	ck_assert_uint_eq(sim_now(s), t0 + TV_MSEC(50));
+	sock_abort(c.sk, sim_now(s));
+	apps_stop(ap, sim_now(s));
+	sim_free(s);
+}
+END_TEST
+
 /* "Drop the next segment from B with FIN set": B's FIN is lost once and
  * retransmitted, and the close still completes. */
 START_TEST(test_dropped_fin_is_retransmitted)
@@ -590,6 +621,7 @@ static Suite *sim_suite(void)
 	tcase_add_test(g, test_gate_holds_until_released_then_ping_completes);
 	tcase_add_test(g, test_rule_from_a_to_b_drops_only_that_direction);
 	tcase_add_test(t, test_handshake_stepped_through_a_gate);
+	tcase_add_test(t, test_endless_traffic_at_one_instant_stalls_the_run);
 	tcase_add_test(t, test_dropped_fin_is_retransmitted);
 	tcase_add_test(t, test_echo_survives_an_impaired_wire);
 	suite_add_tcase(s, h);

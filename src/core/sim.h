@@ -82,15 +82,21 @@ tv_time sim_next_deadline(const struct sim *s);
  * instant is done by the next step.  Returns false (clock unchanged)
  * when nothing at all is pending. */
 bool sim_step(struct sim *s);
+/* Steps at one instant before a run gives up with TV_ESTALLED: a wire
+ * with no delay carries data in no time, so a sender that never stops
+ * (chargen) keeps the clock still for ever.  About 6 GiB of transfer. */
+#define SIM_INSTANT_STEPS_MAX 50000u
 /* Step through everything due up to now + d, then set the clock to
- * exactly now + d. */
-void sim_run_for(struct sim *s, tv_time d);
+ * exactly now + d: 0.  TV_ESTALLED (clock where it stood) when time could
+ * not pass (see SIM_INSTANT_STEPS_MAX). */
+int sim_run_for(struct sim *s, tv_time d);
 
 typedef bool (*sim_cond_fn)(void *ctx, struct sim *s);
 /* Step until cond(ctx, s) holds (checked before each step): 0.  When it
  * has not held by now + limit, or can no longer change (nothing pending),
  * the clock is set to now + limit and the result is TV_ETIMEDOUT (with
- * limit TV_NEVER and nothing pending, the clock stays). */
+ * limit TV_NEVER and nothing pending, the clock stays); TV_ESTALLED as
+ * for sim_run_for. */
 int sim_run_until(struct sim *s, sim_cond_fn cond, void *ctx, tv_time limit);
 
 /* Idle: nothing pending anywhere, i.e. sim_next_deadline() is TV_NEVER:

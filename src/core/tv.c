@@ -29,6 +29,7 @@ static const struct {
 	{TV_ESTATE, TV_N_("not allowed in this connection state")},
 	{TV_EMSGSIZE, TV_N_("too large")},
 	{TV_EABORTED, TV_N_("connection aborted")},
+	{TV_ESTALLED, TV_N_("time stands still: events without end at one instant")},
 };
 
 const char *tv_strerror(int err)

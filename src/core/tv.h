@@ -45,6 +45,7 @@ enum tv_err {
 	TV_ESTATE = -14,      /* not allowed in the connection's state */
 	TV_EMSGSIZE = -15,    /* frame or field too large */
 	TV_EABORTED = -16,    /* connection aborted locally */
+	TV_ESTALLED = -17,    /* events without end at one instant: time cannot pass */
 };
 
 /* Untranslated English message for a TV_E* code (translate with gettext). */

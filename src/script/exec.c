@@ -1514,13 +1514,29 @@ static bool cond_never(void *ctx, struct sim *s)
 	return false;
 }
 
-/* sim_run_for(), through the hook. */
-void sx_run_for(struct script *sc, tv_time d)
+/* sim_run_for(), through the hook: 0 or TV_ESTALLED. */
+int sx_run_for(struct script *sc, tv_time d)
 {
+	int r;
+
 	if (sc->cfg.run_until != NULL)
-		sc->cfg.run_until(sc->cfg.run_ctx, sc->sim, cond_never, NULL, d);
+		r = sc->cfg.run_until(sc->cfg.run_ctx, sc->sim, cond_never, NULL, d);
 	else
-		sim_run_for(sc->sim, d);
+		r = sim_run_for(sc->sim, d);
+	return r == TV_ESTALLED ? r : 0;
+}
+
+/* A run that could not let time pass (SIM_INSTANT_STEPS_MAX). */
+static enum script_status sx_stalled(struct script *sc)
+{
+	char t[32];
+
+	val_fmt_duration(sim_now(sc->sim), t, sizeof(t));
+	return sx_fail(sc, 0,
+		       _("time stands still at %s: traffic without end at one instant (a sender "
+			 "such as chargen on a wire with no delay); give the wire a delay, "
+			 "e.g. 'wire delay 100us'"),
+		       t);
 }
 
 static bool cond_quiet(void *ctx, struct sim *s)
@@ -1611,6 +1627,8 @@ static enum script_status run_until(struct script *sc, const struct script_until
 	}
 	r = sx_run_until(sc, until_cond, &uc, limit);
 	sc->watch.armed = false;
+	if (r == TV_ESTALLED)
+		return sx_stalled(sc);
 	return r == 0 ? SCRIPT_OK : until_failed(sc, &uc, limit);
 }
 
@@ -1748,7 +1766,7 @@ static enum script_status exec_dispatch(struct script *sc, const struct script_c
 		return exec_held_op(sc, cmd);
 	case SCRIPT_RULE: return exec_rule(sc, cmd);
 	case SCRIPT_RULE_CLEAR: return exec_rule_clear(sc, cmd);
-	case SCRIPT_RUN: sx_run_for(sc, cmd->dur); return SCRIPT_OK;
+	case SCRIPT_RUN: return sx_run_for(sc, cmd->dur) == 0 ? SCRIPT_OK : sx_stalled(sc);
 	case SCRIPT_RUN_UNTIL: return run_until(sc, &cmd->until);
 	case SCRIPT_NEXT_TIMER: return exec_next_timer(sc);
 	case SCRIPT_PEER: return peer_exec(sc, cmd);

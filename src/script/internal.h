@@ -276,7 +276,7 @@ struct tcb *sx_tcb_by_id(struct host *h, uint32_t id);
 int sx_conn_state(struct script *sc, const struct sconn *c);
 /* Run until cond holds or limit passes; TV_ETIMEDOUT if not. */
 int sx_run_until(struct script *sc, sim_cond_fn cond, void *ctx, tv_time limit);
-void sx_run_for(struct script *sc, tv_time d);
+int sx_run_for(struct script *sc, tv_time d);
 tv_time sx_limit(const struct script *sc, const struct script_until *u);
 
 /* exec.c: name checks shared with the peer */

@@ -9,7 +9,8 @@
 # coverage (libFuzzer's cov: points), corpus size before and after, and
 # crashes.  A crash or a violated invariant (the targets abort) keeps the
 # input in tests/fuzz/crashes/NAME/ under the build directory, prints its
-# path and makes the script fail once every target has run.
+# path and makes the script fail once every target has run.  Inputs that
+# only ran slowly (over 10 s) are counted and kept in tests/fuzz/slow/NAME/.
 set -u
 fuzzdir=$1
 shift
@@ -34,8 +35,19 @@ for bin in "$@"; do
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$tmp/log" | tail -n 1)
 	cov=$(sed -n 's/.* cov: \([0-9]*\) .*/\1/p' "$tmp/log" | tail -n 1)
 	after=$(ls "$tmp/corpus" | wc -l)
+	# An input that merely took long (libFuzzer's slow-unit-*, over 10 s:
+	# a chargen at full speed for a virtual hour is real work) is not a
+	# failure; it is kept apart for a look.
+	slow=$(ls "$crashdir" | grep -c '^slow-unit-')
+	if [ "$slow" -gt 0 ]; then
+		mkdir -p "tests/fuzz/slow/$name"
+		mv "$crashdir"/slow-unit-* "tests/fuzz/slow/$name/"
+	fi
 	crashes=$(ls "$crashdir" | wc -l)
+	slowest=$(sed -n 's/^stat::slowest_unit_time_sec: *//p' "$tmp/log" | tail -n 1)
 	line="$name: ${runs:-?} runs, cov ${cov:-?}, corpus $before -> $after, crashes $crashes"
+	[ "$slow" -eq 0 ] ||
+		line="$line, slow inputs $slow (slowest ${slowest:-?} s, in tests/fuzz/slow/$name/)"
 	summary="$summary$line
 "
 	if [ "$rc" -ne 0 ] || [ "$crashes" -ne 0 ]; then
