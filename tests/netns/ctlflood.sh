@@ -29,12 +29,6 @@ BOUND=262144
 ECHOLOAD=${ECHOLOAD:-$(pwd)/tests/netns/echoload}
 [ -x "$ECHOLOAD" ] || fail "no echoload at $ECHOLOAD"
 
-mkdir -m 700 "$TMP/d" || fail "mkdir failed"
-SOCK=$TMP/d/tcpviz.sock
-ctl() {
-	"$TCPVIZ" ctl --socket "$SOCK" "$@"
-}
-
 # One number from the server's stats (0 if absent).
 stat() {
 	ctl stats >"$TMP/stats" 2>&1 || return 1
@@ -42,10 +36,7 @@ stat() {
 	echo "${v:-0}"
 }
 
-"$TCPVIZ" daemon --tap "$TAP" --addr "$SADDR/24" --host-addr "$KADDR/24" \
-	--services echo --socket "$SOCK" --client-buffer "$BOUND" --client-stall 1000 2>"$TMP/err" &
-TV_PID=$!
-wait_for "$TMP/err" 'running at speed' 30 || fail "the daemon did not start"
+daemon_start echo --client-buffer "$BOUND" --client-stall 1000
 
 mkfifo "$TMP/sink1" "$TMP/sink2" || fail "mkfifo failed"
 exec 7<>"$TMP/sink1" 8<>"$TMP/sink2"

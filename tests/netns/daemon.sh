@@ -14,16 +14,7 @@ need nc netcat-openbsd
 need sha256sum coreutils
 need mkfifo coreutils
 
-mkdir -m 700 "$TMP/d" || fail "mkdir failed"
-SOCK=$TMP/d/tcpviz.sock
-ctl() {
-	"$TCPVIZ" ctl --socket "$SOCK" "$@"
-}
-
-"$TCPVIZ" daemon --tap "$TAP" --addr "$SADDR/24" --host-addr "$KADDR/24" \
-	--services echo --socket "$SOCK" 2>"$TMP/err" &
-TV_PID=$!
-wait_for "$TMP/err" 'running at speed' 30 || fail "the daemon did not start"
+daemon_start echo
 # Root is dropped once the device is open and the socket exists.
 if [ -z "${SUDO_UID:-}" ]; then
 	uid=$(awk '/^Uid:/ { print $2 }' "/proc/$TV_PID/status")

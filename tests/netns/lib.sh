@@ -94,6 +94,26 @@ until_ok() {
 	done
 }
 
+# Start `tcpviz daemon` on the test's TAP device, the stack at $SADDR and
+# the kernel at $KADDR, with the services named first and any further
+# options after; its control socket is $SOCK (in a 0700 directory), its
+# log $TMP/err, its pid $TV_PID.  Returns once it runs.
+daemon_start() {
+	services=$1
+	shift
+	mkdir -m 700 "$TMP/d" || fail "mkdir failed"
+	SOCK=$TMP/d/tcpviz.sock
+	"$TCPVIZ" daemon --tap "$TAP" --addr "$SADDR/24" --host-addr "$KADDR/24" \
+		--services "$services" --socket "$SOCK" "$@" 2>"$TMP/err" &
+	TV_PID=$!
+	wait_for "$TMP/err" 'running at speed' 30 || fail "the daemon did not start"
+}
+
+# A request to the daemon of daemon_start.
+ctl() {
+	"$TCPVIZ" ctl --socket "$SOCK" "$@"
+}
+
 # Lines of FILE matching PATTERN (0 when there is no FILE yet).
 count() {
 	c=$(grep -a -E -c -- "$2" "$1" 2>/dev/null)

@@ -26,13 +26,7 @@ BYTES=${ECHOLOAD_BYTES:-1048576}
 ECHOLOAD=${ECHOLOAD:-$(pwd)/tests/netns/echoload}
 [ -x "$ECHOLOAD" ] || fail "no echoload at $ECHOLOAD"
 
-mkdir -m 700 "$TMP/d" || fail "mkdir failed"
-SOCK=$TMP/d/tcpviz.sock
-
-"$TCPVIZ" daemon --tap "$TAP" --addr "$SADDR/24" --host-addr "$KADDR/24" \
-	--services echo --socket "$SOCK" 2>"$TMP/err" &
-TV_PID=$!
-wait_for "$TMP/err" 'running at speed' 30 || fail "the daemon did not start"
+daemon_start echo
 ip link set "$TAP" txqueuelen "${TXQUEUELEN:-10000}" || fail "cannot set the queue length"
 
 guard "$ECHOLOAD" -c "$CONNS" -b "$BYTES" -p 32 -s 60 "$SADDR" 7 >"$TMP/out" 2>&1 ||
@@ -41,7 +35,7 @@ cat "$TMP/out"
 grep -q "^echoload: $CONNS of $CONNS connections echoed $BYTES bytes each intact" "$TMP/out" ||
 	fail "not every connection came back intact"
 
-"$TCPVIZ" ctl --socket "$SOCK" snapshot >"$TMP/snap" || fail "no snapshot"
+ctl snapshot >"$TMP/snap" || fail "no snapshot"
 for c in tcp.syn_evicted tcp.backlog_full tcp.retransmit tcp.ooo_drop; do
 	printf '%s %s; ' "$c" "$(grep -o "\"$c\":[0-9]*" "$TMP/snap" | head -1 | cut -d: -f2)"
 done

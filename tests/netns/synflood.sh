@@ -31,16 +31,7 @@ if grep -q -a __asan_init "$TCPVIZ" 2>/dev/null; then
 	MEM_BOUND=$MEM_BOUND_ASAN
 fi
 
-mkdir -m 700 "$TMP/d" || fail "mkdir failed"
-SOCK=$TMP/d/tcpviz.sock
-ctl() {
-	"$TCPVIZ" ctl --socket "$SOCK" "$@"
-}
-
-"$TCPVIZ" daemon --tap "$TAP" --addr "$SADDR/24" --host-addr "$KADDR/24" \
-	--services echo --socket "$SOCK" 2>"$TMP/err" &
-TV_PID=$!
-wait_for "$TMP/err" 'running at speed' 30 || fail "the daemon did not start"
+daemon_start echo
 
 # The kernel side's address is the only one on the link the kernel has;
 # the forged one must not answer ARP, so nothing is sent back to it.
