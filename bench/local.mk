@@ -31,7 +31,7 @@ bench-tap: src/tcpviz bench/netblast
 EXTRA_PROGRAMS += bench/bench_tui
 bench_bench_tui_SOURCES = bench/bench_tui.c tests/tui_fixture.c tests/tui_fixture.h
 bench_bench_tui_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) -O2
-bench_bench_tui_LDADD = tui/libtvtui.a src/out/libtvout.a src/core/libtvcore.a $(JANSSON_LIBS) $(LIBINTL)
+bench_bench_tui_LDADD = tui/libtvtui.a src/daemon/libtvdaemon.a src/out/libtvout.a src/core/libtvcore.a $(JANSSON_LIBS) $(LIBINTL)
 CLEANFILES += bench/bench_tui
 
 bench-tui: bench/bench_tui

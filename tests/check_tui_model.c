@@ -286,6 +286,21 @@ static void handshake(struct world *w)
 	ck_assert_ptr_nonnull(w->srv);
 }
 
+/* A's gate holds what A sends; A connects and its SYN is the one frame
+ * held (in *h).  Returns A's gate. */
+static struct gate *hold_the_syn(struct world *w, struct gate_held *h)
+{
+	struct gate *g = sim_gate(w->sim, w->a);
+
+	warm_arp(w);
+	gate_set_dir_mode(g, TV_DIR_OUT, GATE_HOLD);
+	world_connect(w);
+	run(w, TV_MSEC(50));
+	ck_assert_uint_eq(gate_held_count(g), 1);
+	ck_assert_uint_eq(gate_held_list(g, h, 1), 1);
+	return g;
+}
+
 /* ---- consistency, checked after every scenario ---- */
 
 static void check_invariants(const struct model *m)
@@ -559,16 +574,12 @@ END_TEST
 START_TEST(test_gate_hold_and_release_keep_the_held_list_in_step)
 {
 	struct world *w = world_new(1);
-	struct gate *g = sim_gate(w->sim, w->a);
+	struct gate *g;
 	const struct tm_flow *f;
 	const struct tm_entry *e;
 	struct gate_held h;
 
-	warm_arp(w);
-	gate_set_dir_mode(g, TV_DIR_OUT, GATE_HOLD);
-	world_connect(w);
-	run(w, TV_MSEC(50));
-	ck_assert_uint_eq(gate_held_list(g, &h, 1), 1);
+	g = hold_the_syn(w, &h);
 	ck_assert_uint_eq(w->m->nheld, 1);
 	ck_assert_uint_eq(w->m->held[0].id, h.id);
 	ck_assert_uint_eq(w->m->held[0].host, w->a->id);
@@ -650,16 +661,12 @@ END_TEST
 START_TEST(test_gate_drop_ends_the_arrow_and_the_retransmission_is_marked)
 {
 	struct world *w = world_new(1);
-	struct gate *g = sim_gate(w->sim, w->a);
+	struct gate *g;
 	const struct tm_flow *f;
 	const struct tm_entry *e;
 	struct gate_held h;
 
-	warm_arp(w);
-	gate_set_dir_mode(g, TV_DIR_OUT, GATE_HOLD);
-	world_connect(w);
-	run(w, TV_MSEC(50));
-	ck_assert_uint_eq(gate_held_list(g, &h, 1), 1);
+	g = hold_the_syn(w, &h);
 	ck_assert_int_eq(gate_drop(g, h.id, sim_now(w->sim)), 0);
 	ck_assert_uint_eq(w->m->nheld, 0);
 	f = flow_of(w->m, conn_of(w->m, w->a, w->cli));
@@ -687,17 +694,13 @@ END_TEST
 START_TEST(test_gate_duplicate_draws_a_second_arrow)
 {
 	struct world *w = world_new(1);
-	struct gate *g = sim_gate(w->sim, w->a);
+	struct gate *g;
 	const struct tm_flow *f;
 	const struct tm_entry *e0, *e1;
 	struct gate_held h;
 	uint32_t copy;
 
-	warm_arp(w);
-	gate_set_dir_mode(g, TV_DIR_OUT, GATE_HOLD);
-	world_connect(w);
-	run(w, TV_MSEC(50));
-	ck_assert_uint_eq(gate_held_list(g, &h, 1), 1);
+	g = hold_the_syn(w, &h);
 	ck_assert_int_eq(gate_dup(g, h.id, &copy, sim_now(w->sim)), 0);
 	ck_assert_uint_eq(w->m->nheld, 2);
 	ck_assert_uint_eq(w->m->held[0].id, h.id);
@@ -1125,16 +1128,12 @@ static void models_eq(const struct model *a, const struct model *b)
 /* Everything at once: hold, drop, duplicate, loss, data, close. */
 static void busy_run(struct world *w)
 {
-	struct gate *g = sim_gate(w->sim, w->a);
+	struct gate *g;
 	struct wire_impair im;
 	struct gate_held h[4];
 	uint32_t copy;
 
-	warm_arp(w);
-	gate_set_dir_mode(g, TV_DIR_OUT, GATE_HOLD);
-	world_connect(w);
-	run(w, TV_MSEC(50));
-	ck_assert_uint_eq(gate_held_list(g, h, 4), 1);
+	g = hold_the_syn(w, &h[0]);
 	ck_assert_int_eq(gate_dup(g, h[0].id, &copy, sim_now(w->sim)), 0);
 	ck_assert_int_eq(gate_drop(g, h[0].id, sim_now(w->sim)), 0);
 	world_snapshot(w);

@@ -17,6 +17,7 @@
 
 #include "core/host.h"
 #include "core/tcp.h"
+#include "daemon/evjson.h"
 #include "tui/model_int.h"
 
 /* ---- values: absent is fine (left alone), the wrong kind fails ---- */
@@ -108,22 +109,6 @@ static int get_flags(const json_t *o, const char *key, uint8_t *v)
 		s += k + (s[k] == ',');
 	}
 	return 0;
-}
-
-static int get_name(const json_t *o, const char *key, const char *(*fn)(int), int n, int *v)
-{
-	json_t *x = json_object_get(o, key);
-
-	if (x == NULL)
-		return 0;
-	if (!json_is_string(x))
-		return -1;
-	for (int i = 0; i < n; i++)
-		if (strcmp(fn(i), json_string_value(x)) == 0) {
-			*v = i;
-			return 0;
-		}
-	return -1;
 }
 
 static const char *state_name(int i)
@@ -334,7 +319,7 @@ static int tcb_parse(const json_t *o, uint32_t host, struct st_tcb *t)
 	memset(t, 0, sizeof(*t));
 	t->host = host;
 	if (!json_is_object(o) || get_u32(o, "id", &t->c.id) || t->c.id == 0 ||
-	    get_name(o, "state", state_name, TCB_STATE_COUNT, &state) || state < 0 ||
+	    evjson_get_name(o, "state", state_name, TCB_STATE_COUNT, &state) || state < 0 ||
 	    tuple_parse(json_object_get(o, "tuple"), &t->c.tuple) || tcb_numbers(o, &t->c) ||
 	    tcb_flags(json_object_get(o, "flags"), t) ||
 	    tcb_timers(json_object_get(o, "timers"), &t->c))
@@ -363,9 +348,9 @@ static int held_parse(const json_t *o, uint32_t host, struct tm_held *h)
 	memset(h, 0, sizeof(*h));
 	h->host = host;
 	if (!json_is_object(o) || get_u64(o, "id", &h->id) || h->id == 0 ||
-	    get_name(o, "dir", dir_name, 2, &dir) || get_u32(o, "host", &h->host) ||
+	    evjson_get_name(o, "dir", dir_name, 2, &dir) || get_u32(o, "host", &h->host) ||
 	    get_u64(o, "time", &h->since) || get_u32(o, "len", &h->len) ||
-	    get_name(o, "kind", kind_name, 5, &kind) || (seg != NULL && seg_parse(seg, &h->seg)))
+	    evjson_get_name(o, "kind", kind_name, 5, &kind) || (seg != NULL && seg_parse(seg, &h->seg)))
 		return -1;
 	h->dir = (enum tv_dir)dir;
 	h->kind = (enum tv_frame_kind)kind;

@@ -173,8 +173,7 @@ static int get_mac(const json_t *o, const char *key, uint8_t m[6])
 	return 0;
 }
 
-/* A name looked up in a table of n names given by fn: its index. */
-static int get_name(const json_t *o, const char *key, const char *(*fn)(int), int n, int *v)
+int evjson_get_name(const json_t *o, const char *key, const char *(*fn)(int), int n, int *v)
 {
 	json_t *x = json_object_get(o, key);
 
@@ -333,8 +332,8 @@ typedef int (*decode_fn)(const struct evjson *, const json_t *, struct tv_event 
 static int d_state(const struct evjson *d, const json_t *o, struct tv_event *ev)
 {
 	int old = 0, new = 0;
-	int err = get_name(o, "old", n_state, TCB_STATE_COUNT, &old) |
-		  get_name(o, "new", n_state, TCB_STATE_COUNT, &new);
+	int err = evjson_get_name(o, "old", n_state, TCB_STATE_COUNT, &old) |
+		  evjson_get_name(o, "new", n_state, TCB_STATE_COUNT, &new);
 
 	ev->u.state.old_state = (uint8_t)old;
 	ev->u.state.new_state = (uint8_t)new;
@@ -349,7 +348,7 @@ static int d_seg(const struct evjson *d, const json_t *o, struct tv_event *ev)
 static int d_drop(const struct evjson *d, const json_t *o, struct tv_event *ev)
 {
 	int c = 0;
-	int err = get_name(o, "counter", n_counter, TV_CNT_COUNT, &c);
+	int err = evjson_get_name(o, "counter", n_counter, TV_CNT_COUNT, &c);
 
 	ev->u.drop.counter = (enum tv_counter)c;
 	return err | get_seg(o, &ev->u.drop.seg, -1, &ev->u.drop.has_seg);
@@ -358,7 +357,7 @@ static int d_drop(const struct evjson *d, const json_t *o, struct tv_event *ev)
 static int d_timer(const struct evjson *d, const json_t *o, struct tv_event *ev)
 {
 	int k = 0;
-	int err = get_name(o, "timer", n_timer, TV_TIMER_KIND_COUNT, &k);
+	int err = evjson_get_name(o, "timer", n_timer, TV_TIMER_KIND_COUNT, &k);
 
 	ev->u.timer.kind = (enum tv_timer_kind)k;
 	return err | get_u64(o, "deadline", &ev->u.timer.deadline) |
@@ -381,7 +380,7 @@ static int d_sock(const struct evjson *d, const json_t *o, struct tv_event *ev)
 {
 	json_t *e = json_object_get(o, "err");
 	int what = 0;
-	int err = get_name(o, "what", n_sock, TV_SOCK_CLOSED + 1, &what);
+	int err = evjson_get_name(o, "what", n_sock, TV_SOCK_CLOSED + 1, &what);
 
 	ev->u.sock.what = (enum tv_sock_event)what;
 	if (e != NULL && json_is_integer(e))
@@ -399,7 +398,7 @@ static int d_arp(const struct evjson *d, const json_t *o, struct tv_event *ev)
 
 	if (strcmp(s, "cache") == 0) {
 		int err = get_ip(o, "addr", &ev->u.arp.spa) | get_mac(o, "mac", ev->u.arp.sha) |
-			  get_name(o, "change", n_change, TV_ARP_CHANGE_COUNT, &change);
+			  evjson_get_name(o, "change", n_change, TV_ARP_CHANGE_COUNT, &change);
 		ev->u.arp.change = (uint8_t)change;
 		return err;
 	}
@@ -422,8 +421,8 @@ static int d_icmp(const struct evjson *d, const json_t *o, struct tv_event *ev)
 static int d_gate(const struct evjson *d, const json_t *o, struct tv_event *ev)
 {
 	int action = 0, dir = 0, kind = 0;
-	int err = get_name(o, "action", n_gate, TV_GATE_PASSED + 1, &action) |
-		  get_name(o, "dir", n_dir, 2, &dir) | get_name(o, "kind", n_kind, 5, &kind);
+	int err = evjson_get_name(o, "action", n_gate, TV_GATE_PASSED + 1, &action) |
+		  evjson_get_name(o, "dir", n_dir, 2, &dir) | evjson_get_name(o, "kind", n_kind, 5, &kind);
 
 	ev->u.gate.action = (enum tv_gate_action)action;
 	ev->u.gate.dir = (enum tv_dir)dir;
@@ -438,8 +437,8 @@ static int d_gate(const struct evjson *d, const json_t *o, struct tv_event *ev)
 static int d_wire(const struct evjson *d, const json_t *o, struct tv_event *ev)
 {
 	int action = 0, kind = 0;
-	int err = get_name(o, "action", n_wire, TV_WIRE_DELIVERED + 1, &action) |
-		  get_name(o, "kind", n_kind, 5, &kind);
+	int err = evjson_get_name(o, "action", n_wire, TV_WIRE_DELIVERED + 1, &action) |
+		  evjson_get_name(o, "kind", n_kind, 5, &kind);
 
 	ev->u.wire.action = (enum tv_wire_action)action;
 	ev->u.wire.kind = (uint8_t)kind;
@@ -474,13 +473,13 @@ static int d_common(const struct evjson *d, const json_t *o, struct tv_event *ev
 {
 	const json_t *tu = json_object_get(o, "tuple");
 	int type = -1, rule = TV_RULE_NONE;
-	int err = get_name(o, "type", n_type, TV_EV_TYPE_COUNT, &type);
+	int err = evjson_get_name(o, "type", n_type, TV_EV_TYPE_COUNT, &type);
 
 	if (err || type < 0)
 		return 1;
 	ev->type = (enum tv_event_type)type;
 	err = get_u64(o, "t", &ev->time) | get_host(d, o, "host", &ev->host) |
-	      get_u32(o, "conn", &ev->conn) | get_name(o, "rule", n_rule, TV_RULE_COUNT, &rule);
+	      get_u32(o, "conn", &ev->conn) | evjson_get_name(o, "rule", n_rule, TV_RULE_COUNT, &rule);
 	ev->rule = (enum tv_rule)rule;
 	if (tu != NULL)
 		err |= (!json_is_object(tu)) | get_ip(tu, "laddr", &ev->tuple.laddr) |

@@ -47,6 +47,12 @@ int evjson_add_hosts(struct evjson *d, const json_t *hosts,
 /* The host with that name, NULL if unknown. */
 const struct evjson_host *evjson_host_by_name(const struct evjson *d, const char *name);
 
+/* o[key], a name in a table of n names given by fn: its index in *v.
+ * 0 (also when the key is absent: *v unchanged), or 1 when the value is
+ * not a string or not in the table.  The TUI's snapshot reader uses it
+ * too. */
+int evjson_get_name(const json_t *o, const char *key, const char *(*fn)(int), int n, int *v);
+
 /* Decode one event object.  0, or -1 when o is not an event (no known
  * "type") or a field has the wrong kind of value. */
 int evjson_decode(const struct evjson *d, const json_t *o, struct tv_event *ev);
